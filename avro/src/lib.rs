@@ -15,7 +15,13 @@ mod error;
 pub mod schema;
 mod value;
 
+/// `#[derive(Avro)]`: see the `affinity-avro-derive` crate.
+#[cfg(feature = "derive")]
+pub use affinity_avro_derive::Avro;
 pub use codec::{Avro, SchemaWriter, build_schema, from_slice, to_vec};
+#[cfg(feature = "decimal")]
+pub use codec::{Decimal, DecimalError};
+pub use codec::{TimestampMicros, TimestampMillis};
 pub use error::{DecodeError, EncodeError, SchemaError};
 pub use schema::Schema;
 pub use value::{Value, decode_value, encode_value, skip_value};

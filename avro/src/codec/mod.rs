@@ -2,10 +2,14 @@
 //! and the entry points [`to_vec`] and [`from_slice`].
 
 mod cache;
+mod logical;
 mod primitives;
 mod schema_writer;
 
 pub use cache::build_schema;
+#[cfg(feature = "decimal")]
+pub use logical::{Decimal, DecimalError};
+pub use logical::{TimestampMicros, TimestampMillis};
 pub use schema_writer::SchemaWriter;
 
 use crate::binary::Reader;
