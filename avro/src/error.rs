@@ -115,6 +115,10 @@ pub enum DecodeError {
     /// A Confluent-framed message does not start with the magic byte 0, or is shorter than 5 bytes.
     #[error("not a Confluent-framed message: {0}")]
     BadFrame(String),
+    /// Data written with one schema cannot be read with another: the writer used a union branch
+    /// or an enum symbol that the reader schema has no place for (see [`crate::Resolver`]).
+    #[error("cannot read the writer's data with the reader schema: {0}")]
+    Unresolved(String),
 }
 
 /// An error found while encoding a dynamic [`crate::Value`] against a schema.

@@ -11,7 +11,11 @@
 
 pub mod binary;
 mod codec;
+mod compat;
 mod error;
+mod framing;
+mod registry;
+mod resolve;
 pub mod schema;
 mod value;
 
@@ -22,6 +26,14 @@ pub use codec::{Avro, SchemaWriter, build_schema, from_slice, to_vec};
 #[cfg(feature = "decimal")]
 pub use codec::{Decimal, DecimalError};
 pub use codec::{TimestampMicros, TimestampMillis};
+pub use compat::{Compatibility, Incompatibility, ParseCompatibilityError, can_read};
 pub use error::{DecodeError, EncodeError, SchemaError};
+pub use framing::{
+    FRAME_HEADER_LEN, MAGIC_BYTE, decode_frame, encode_frame, to_framed, write_frame_header,
+};
+pub use registry::{
+    MemoryRegistry, RegisteredSchema, RegistryError, RegistryFuture, SchemaId, SchemaRegistry,
+};
+pub use resolve::{ReadError, ResolveError, Resolver, TypedResolver, from_slice_with};
 pub use schema::Schema;
 pub use value::{Value, decode_value, encode_value, skip_value};

@@ -1,0 +1,120 @@
+//! Running a plan: writer bytes in, a reader-shaped [`Value`] out.
+
+use super::matching::Scalar;
+use super::plan::{FieldStep, Plan, Step, StepId};
+use crate::binary::Reader;
+use crate::schema::{Kind, NodeId, Schema};
+use crate::{DecodeError, Value, skip_value};
+
+/// Reads one value with `plan`'s step `id` (`writer` is the plan's writer schema).
+pub(crate) fn run(
+    plan: &Plan,
+    writer: &Schema,
+    id: StepId,
+    r: &mut Reader<'_>,
+) -> Result<Value, DecodeError> {
+    let Some(step) = plan.steps.get(id) else {
+        return Err(DecodeError::Unresolved(format!("no plan step {id}")));
+    };
+    Ok(match step {
+        Step::Scalar(s) => scalar(*s, r)?,
+        Step::Fixed(n) => Value::Fixed(r.read_fixed(*n)?.to_vec()),
+        Step::Enum {
+            map,
+            writer: node,
+            path,
+        } => {
+            let i = r.read_enum_index(map.len())?;
+            match map[i] {
+                Some(j) => Value::Enum(j),
+                None => return Err(unknown_symbol(writer, *node, i, path)),
+            }
+        }
+        Step::Array {
+            items,
+            writer_items,
+        } => {
+            let mut out = Vec::new();
+            while let Some(n) = r.read_block(writer.min_size(*writer_items))? {
+                out.reserve(Reader::reserve_hint(n));
+                for _ in 0..n {
+                    out.push(run(plan, writer, *items, r)?);
+                }
+            }
+            Value::Array(out)
+        }
+        Step::Map {
+            values,
+            writer_values,
+        } => {
+            let mut out = Vec::new();
+            while let Some(n) = r.read_block(1 + writer.min_size(*writer_values))? {
+                out.reserve(Reader::reserve_hint(n));
+                for _ in 0..n {
+                    let k = r.read_str()?.to_owned();
+                    out.push((k, run(plan, writer, *values, r)?));
+                }
+            }
+            Value::Map(out)
+        }
+        Step::Record(rec) => {
+            r.enter()?;
+            let mut out = vec![Value::Null; rec.len];
+            for f in &rec.fields {
+                match *f {
+                    FieldStep::Read { pos, step } => out[pos] = run(plan, writer, step, r)?,
+                    FieldStep::Skip(node) => skip_value(writer, node, r)?,
+                }
+            }
+            for (pos, v) in &rec.defaults {
+                out[*pos] = v.clone();
+            }
+            r.leave();
+            Value::Record(out)
+        }
+        Step::WriterUnion(branches) => {
+            let i = r.read_union_index(branches.len())?;
+            run(plan, writer, branches[i], r)?
+        }
+        Step::ReaderUnion { branch, step } => {
+            Value::Union(*branch, Box::new(run(plan, writer, *step, r)?))
+        }
+        Step::Fail(message) => return Err(DecodeError::Unresolved(message.to_string())),
+    })
+}
+
+fn scalar(s: Scalar, r: &mut Reader<'_>) -> Result<Value, DecodeError> {
+    Ok(match s {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean => Value::Boolean(r.read_bool()?),
+        Scalar::Int => Value::Int(r.read_int()?),
+        Scalar::Long => Value::Long(r.read_long()?),
+        Scalar::Float => Value::Float(r.read_float()?),
+        Scalar::Double => Value::Double(r.read_double()?),
+        Scalar::Bytes => Value::Bytes(r.read_bytes()?.to_vec()),
+        Scalar::String => Value::String(r.read_str()?.to_owned()),
+        Scalar::IntToLong => Value::Long(i64::from(r.read_int()?)),
+        Scalar::IntToFloat => Value::Float(r.read_int()? as f32),
+        Scalar::IntToDouble => Value::Double(f64::from(r.read_int()?)),
+        Scalar::LongToFloat => Value::Float(r.read_long()? as f32),
+        Scalar::LongToDouble => Value::Double(r.read_long()? as f64),
+        Scalar::FloatToDouble => Value::Double(f64::from(r.read_float()?)),
+        Scalar::StringToBytes => Value::Bytes(r.read_str()?.as_bytes().to_vec()),
+        Scalar::BytesToString => Value::String(r.read_str()?.to_owned()),
+    })
+}
+
+fn unknown_symbol(writer: &Schema, node: NodeId, index: usize, path: &str) -> DecodeError {
+    let (name, symbol) = match &writer.node(node).kind {
+        Kind::Enum(e) => (
+            e.name.fullname(),
+            e.symbols.get(index).map_or("?", String::as_str),
+        ),
+        _ => ("?", "?"),
+    };
+    DecodeError::Unresolved(format!(
+        "{}: the writer's symbol `{symbol}` of enum {name} is unknown to the reader's enum, \
+         which has no default",
+        super::error::display_path(path)
+    ))
+}
