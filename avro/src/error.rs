@@ -134,3 +134,67 @@ pub enum EncodeError {
         expected: String,
     },
 }
+
+/// An error found while reading JSON as a value of a schema (see [`crate::json`]).
+///
+/// `path` says where in the JSON the problem is, as a JavaScript-like access path from the
+/// root: `items[3].price`, `tags["a b"]`, `shape["ex.Circle"].radius` (a union branch's tag);
+/// it is empty at the root. The message starts with it: `items[3].price: expected a number,
+/// found "12"`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JsonError {
+    /// The text is not JSON.
+    #[error("not valid JSON: {0}")]
+    Syntax(String),
+    /// The JSON has the wrong type for the schema here.
+    #[error("{}expected {expected}, found {found}", path_prefix(.path))]
+    Mismatch {
+        /// Where in the JSON.
+        path: String,
+        /// What the schema wants there.
+        expected: String,
+        /// What the JSON has there (abridged).
+        found: String,
+    },
+    /// A record's field is absent and the schema gives it no default.
+    #[error("{}missing field `{field}`, which has no default", path_prefix(.path))]
+    MissingField {
+        /// Where the record is.
+        path: String,
+        /// The field's name.
+        field: String,
+    },
+    /// An object for a record has a key that is not one of its fields.
+    #[error("{}unknown field `{field}` (the record {record} has no such field)", path_prefix(.path))]
+    UnknownField {
+        /// Where the record is.
+        path: String,
+        /// The key found.
+        field: String,
+        /// The record's full name.
+        record: String,
+    },
+    /// The JSON has the right type but a value the schema does not allow: an integer out of
+    /// range, an unknown enum symbol or union branch, a fixed of the wrong length, a bytes
+    /// character above U+00FF, a decimal with too many digits.
+    #[error("{}{message}", path_prefix(.path))]
+    Invalid {
+        /// Where in the JSON.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The JSON is a valid value of the schema but not of the Rust type it is read into (a
+    /// number too large for a `u16` field, a string that is not a UUID, for example).
+    #[error("value does not fit the Rust type: {0}")]
+    Value(DecodeError),
+}
+
+fn path_prefix(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    }
+}

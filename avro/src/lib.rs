@@ -12,8 +12,10 @@
 pub mod binary;
 mod codec;
 mod compat;
+pub mod delta;
 mod error;
 mod framing;
+pub mod json;
 mod registry;
 mod resolve;
 pub mod schema;
@@ -27,7 +29,8 @@ pub use codec::{Avro, SchemaWriter, build_schema, from_slice, to_vec};
 pub use codec::{Decimal, DecimalError};
 pub use codec::{TimestampMicros, TimestampMillis};
 pub use compat::{Compatibility, Incompatibility, ParseCompatibilityError, can_read};
-pub use error::{DecodeError, EncodeError, SchemaError};
+pub use delta::apply_delta;
+pub use error::{DecodeError, EncodeError, JsonError, SchemaError};
 pub use framing::{
     FRAME_HEADER_LEN, MAGIC_BYTE, decode_frame, encode_frame, to_framed, write_frame_header,
 };

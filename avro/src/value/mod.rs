@@ -8,8 +8,11 @@
 mod decode;
 mod encode;
 
+/// Reading and writing one node's value, for the JSON and delta codecs.
+pub(crate) use decode::read_value;
 pub use decode::{decode_value, skip_value};
 pub use encode::encode_value;
+pub(crate) use encode::write_value;
 
 /// A dynamically typed Avro datum.
 #[derive(Debug, Clone, PartialEq)]
