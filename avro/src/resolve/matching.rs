@@ -161,3 +161,81 @@ pub(crate) fn pair_fields(writer: &Record, reader: &Record) -> Vec<Option<usize>
     }
     pairs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(json: &str) -> Schema {
+        Schema::parse(json).unwrap_or_else(|e| panic!("{e}: {json}"))
+    }
+
+    fn branches(s: &Schema) -> Vec<NodeId> {
+        match &s.root_node().kind {
+            Kind::Union(b) => b.clone(),
+            _ => panic!("not a union"),
+        }
+    }
+
+    /// The reader branch chosen for the writer schema `w` in the reader union `r`.
+    fn pick(w: &str, r: &str) -> Option<usize> {
+        let (w, r) = (schema(w), schema(r));
+        select_branch(&w, w.root(), &r, &branches(&r))
+    }
+
+    #[test]
+    fn exact_beats_named_beats_promoted() {
+        assert_eq!(
+            pick(r#""int""#, r#"["null","double","long","int"]"#),
+            Some(3)
+        );
+        assert_eq!(pick(r#""int""#, r#"["null","double","long"]"#), Some(1));
+        assert_eq!(pick(r#""bytes""#, r#"["null","string"]"#), Some(1));
+        assert_eq!(pick(r#""boolean""#, r#"["null","string"]"#), None);
+        let rec = |name: &str| format!(r#"{{"type":"record","name":"{name}","fields":[]}}"#);
+        let w = rec("a.R");
+        // The full name wins over an unqualified match that comes first.
+        assert_eq!(
+            pick(&w, &format!("[{},{}]", rec("b.R"), rec("a.R"))),
+            Some(1)
+        );
+        assert_eq!(pick(&w, &format!(r#"["null",{}]"#, rec("b.R"))), Some(1));
+        let aliased = r#"{"type":"record","name":"S","aliases":["a.R"],"fields":[]}"#;
+        assert_eq!(pick(&w, &format!(r#"["null",{aliased}]"#)), Some(1));
+        assert_eq!(pick(&w, &format!(r#"["null",{}]"#, rec("S"))), None);
+        // Fixeds also need the same size.
+        let fixed = |size| format!(r#"{{"type":"fixed","name":"F","size":{size}}}"#);
+        assert_eq!(pick(&fixed(4), &format!("[{}]", fixed(5))), None);
+        assert_eq!(
+            pick(&fixed(4), &format!(r#"["null",{}]"#, fixed(4))),
+            Some(1)
+        );
+        assert_eq!(
+            pick(
+                r#"{"type":"array","items":"int"}"#,
+                r#"["null",{"type":"map","values":"int"},{"type":"array","items":"string"}]"#
+            ),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn fields_pair_by_name_then_by_alias_each_writer_field_once() {
+        let w = schema(
+            r#"{"type":"record","name":"R","fields":[
+            {"name":"a","type":"int"},{"name":"b","type":"int"},{"name":"c","type":"int"}]}"#,
+        );
+        let r = schema(
+            r#"{"type":"record","name":"R","fields":[
+            {"name":"x","type":"int","aliases":["a","c"]},{"name":"a","type":"int"},
+            {"name":"y","type":"int","aliases":["c"]},{"name":"z","type":"int","aliases":["q"]},
+            {"name":"b","type":"int"}]}"#,
+        );
+        let (Kind::Record(wr), Kind::Record(rr)) = (&w.root_node().kind, &r.root_node().kind)
+        else {
+            panic!("records");
+        };
+        // `a` goes to the reader's own `a`; `x` then takes `c`, leaving nothing for `y`.
+        assert_eq!(pair_fields(wr, rr), [Some(2), Some(0), None, None, Some(1)]);
+    }
+}
