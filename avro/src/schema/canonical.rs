@@ -132,4 +132,17 @@ mod tests {
             r#"{"name":"x.y.R","type":"record","fields":[{"name":"a","type":{"name":"x.y.E","type":"enum","symbols":["A","B"]}},{"name":"b","type":"x.y.E"},{"name":"c","type":{"name":"other.F","type":"fixed","size":2}},{"name":"d","type":["null",{"type":"array","items":"x.y.R"}]}]}"#
         );
     }
+
+    #[test]
+    fn a_union_may_reference_the_record_being_defined() {
+        let s = r#"{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"],"default":null}]}"#;
+        assert_eq!(
+            pcf(s),
+            r#"{"name":"L","type":"record","fields":[{"name":"next","type":["null","L"]}]}"#
+        );
+        assert!(
+            pcf(r#"{"type":"record","name":"L","fields":[{"name":"n","type":["L","L"]}]}"#)
+                .contains("more than once")
+        );
+    }
 }

@@ -15,6 +15,7 @@ pub(super) fn parse(
     let mut p = Parser {
         nodes: Vec::new(),
         names: HashMap::new(),
+        named: HashMap::new(),
         defaults: Vec::new(),
     };
     let root = p.node(json, None, "")?;
@@ -44,6 +45,9 @@ pub(super) fn parse(
 struct Parser {
     nodes: Vec<Node>,
     names: HashMap<String, NodeId>,
+    /// The full name of each named node, known from the moment its definition starts (its node
+    /// is a placeholder until the definition ends, and a recursive reference may meet it).
+    named: HashMap<NodeId, String>,
     /// (record, field index, path) of fields with defaults to check at the end.
     defaults: Vec<(NodeId, usize, String)>,
 }
@@ -149,19 +153,15 @@ impl Parser {
         let mut seen = HashSet::new();
         for (i, b) in branches.iter().enumerate() {
             let id = self.node(b, enclosing, &join(path, &format!("[{i}]")))?;
-            let kind = &self.nodes[id.index()].kind;
-            let key = match kind {
-                Kind::Union(_) => {
+            let key = match (self.named.get(&id), &self.nodes[id.index()].kind) {
+                (Some(name), _) => name.clone(),
+                (None, Kind::Union(_)) => {
                     return Err(SchemaError::invalid(
                         path,
                         "a union may not directly contain a union",
                     ));
                 }
-                Kind::Record(_) | Kind::Enum(_) | Kind::Fixed(_) => kind
-                    .name()
-                    .map(|n| n.fullname().to_owned())
-                    .unwrap_or_default(),
-                other => other.type_name().to_owned(),
+                (None, other) => other.type_name().to_owned(),
             };
             if !seen.insert(key.clone()) {
                 return Err(SchemaError::invalid(
@@ -240,6 +240,7 @@ impl Parser {
         }
         let id = self.push(Kind::Null, None);
         self.names.insert(name.fullname().to_owned(), id);
+        self.named.insert(id, name.fullname().to_owned());
         Ok((name, aliases, id))
     }
 
