@@ -262,10 +262,13 @@ fn lit_str(meta: &ParseNestedMeta<'_>) -> syn::Result<LitStr> {
         .get_ident()
         .map(ToString::to_string)
         .unwrap_or_default();
-    let value = meta.value()?;
-    value
+    let message = format!("`{key}` takes a string: {key} = \"…\"");
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(message));
+    }
+    meta.value()?
         .parse::<LitStr>()
-        .map_err(|e| syn::Error::new(e.span(), format!("`{key}` takes a string: {key} = \"…\"")))
+        .map_err(|e| syn::Error::new(e.span(), message))
 }
 
 /// A key without a value.

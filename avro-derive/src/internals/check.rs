@@ -34,32 +34,31 @@ pub(crate) fn check(cx: &mut Ctxt, c: &Container<'_>) {
     match &c.data {
         Data::Record(fields) => record_fields(cx, fields),
         Data::Transparent(field) => {
-            for key in ["name", "rename", "namespace", "alias", "doc"] {
-                if let Some(k) = find_key(&c.attrs.keys, key) {
-                    cx.error_spanned(
-                        k,
-                        format!(
-                            "`{key}` does not apply to a newtype, which has its field's schema; \
-                             only a newtype over `[u8; N]` with `#[avro(fixed)]` is named"
-                        ),
-                    );
-                }
+            for (k, key) in keys_among(
+                &c.attrs.keys,
+                &["name", "rename", "namespace", "alias", "doc"],
+            ) {
+                cx.error_spanned(
+                    k,
+                    format!(
+                        "`{key}` does not apply to a newtype, which has its field's schema; \
+                         only a newtype over `[u8; N]` with `#[avro(fixed)]` is named"
+                    ),
+                );
             }
             newtype_field(cx, field);
         }
         Data::Fixed(field, _) => newtype_field(cx, field),
         Data::UnitEnum(variants) => unit_variants(cx, variants),
         Data::Union(variants) => {
-            for key in ["alias", "doc"] {
-                if let Some(k) = find_key(&c.attrs.keys, key) {
-                    cx.error_spanned(
-                        k,
-                        format!(
-                            "`{key}` does not apply to an enum with data: it maps to an Avro \
-                             union, which has no name or doc; put it on the variants"
-                        ),
-                    );
-                }
+            for (k, key) in keys_among(&c.attrs.keys, &["alias", "doc"]) {
+                cx.error_spanned(
+                    k,
+                    format!(
+                        "`{key}` does not apply to an enum with data: it maps to an Avro \
+                         union, which has no name or doc; put it on the variants"
+                    ),
+                );
             }
             union_variants(cx, variants);
         }
@@ -145,13 +144,11 @@ fn record_fields(cx: &mut Ctxt, fields: &[Field<'_>]) {
 }
 
 fn skipped_field(cx: &mut Ctxt, f: &Field<'_>) {
-    for key in ["rename", "alias", "doc"] {
-        if let Some(k) = find_key(&f.attrs.keys, key) {
-            cx.error_spanned(
-                k,
-                format!("`{key}` has no effect on a skipped field, which is not in the schema"),
-            );
-        }
+    for (k, key) in keys_among(&f.attrs.keys, &["rename", "alias", "doc"]) {
+        cx.error_spanned(
+            k,
+            format!("`{key}` has no effect on a skipped field, which is not in the schema"),
+        );
     }
     if let Some(k) = find_key(&f.attrs.keys, "default") {
         cx.error_spanned(
@@ -184,16 +181,14 @@ fn unit_variants(cx: &mut Ctxt, variants: &[Variant<'_>]) {
     let mut default: Option<&Variant<'_>> = None;
     for v in variants {
         variant_name(cx, v, "enum symbol");
-        for key in ["alias", "doc"] {
-            if let Some(k) = find_key(&v.attrs.keys, key) {
-                cx.error_spanned(
-                    k,
-                    format!(
-                        "`{key}` does not apply to a variant of an enum of unit variants: Avro \
-                         enum symbols have no {key}"
-                    ),
-                );
-            }
+        for (k, key) in keys_among(&v.attrs.keys, &["alias", "doc"]) {
+            cx.error_spanned(
+                k,
+                format!(
+                    "`{key}` does not apply to a variant of an enum of unit variants: Avro \
+                     enum symbols have no {key}"
+                ),
+            );
         }
         if let Some(k) = &v.attrs.default {
             match default {
@@ -245,16 +240,14 @@ fn union_variants(cx: &mut Ctxt, variants: &[Variant<'_>]) {
             }
             continue;
         }
-        for key in ["rename", "alias", "doc"] {
-            if let Some(k) = find_key(&v.attrs.keys, key) {
-                cx.error_spanned(
-                    k,
-                    format!(
-                        "`{key}` does not apply to a newtype variant: its union branch is its \
-                         field type's own schema"
-                    ),
-                );
-            }
+        for (k, key) in keys_among(&v.attrs.keys, &["rename", "alias", "doc"]) {
+            cx.error_spanned(
+                k,
+                format!(
+                    "`{key}` does not apply to a newtype variant: its union branch is its \
+                     field type's own schema"
+                ),
+            );
         }
         let Some(field) = v.fields.first() else {
             continue;
@@ -320,4 +313,18 @@ fn variant_name(cx: &mut Ctxt, v: &Variant<'_>, what: &str) {
             cx.error_spanned(alias, invalid_dotted("alias", &alias.value()));
         }
     }
+}
+
+/// The keys among `keys` whose name is in `names`, in source order, each name once.
+fn keys_among<'k>(keys: &'k [syn::Path], names: &[&str]) -> Vec<(&'k syn::Path, String)> {
+    let mut found: Vec<(&syn::Path, String)> = Vec::new();
+    for k in keys {
+        let Some(name) = k.get_ident().map(ToString::to_string) else {
+            continue;
+        };
+        if names.contains(&name.as_str()) && !found.iter().any(|(_, n)| *n == name) {
+            found.push((k, name));
+        }
+    }
+    found
 }

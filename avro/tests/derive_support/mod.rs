@@ -22,11 +22,15 @@ pub(crate) fn canonical<T: Avro>() -> String {
 pub(crate) fn round_trip<T: Avro + PartialEq + Debug>(v: &T) -> Vec<u8> {
     let bytes = to_vec(v);
     assert_eq!(from_slice::<T>(&bytes).as_ref(), Ok(v));
-    let value = decode_value(T::schema(), &bytes)
-        .unwrap_or_else(|e| panic!("dynamic decode of {v:?} failed: {e}"));
-    let mut again = Vec::new();
-    encode_value(T::schema(), &value, &mut again)
-        .unwrap_or_else(|e| panic!("dynamic encode of {v:?} failed: {e}"));
-    assert_eq!(again, bytes, "dynamic re-encoding of {v:?}");
+    let schema = T::schema();
+    let again = decode_value(schema, &bytes)
+        .map_err(|e| format!("dynamic decode: {e}"))
+        .and_then(|value| {
+            let mut out = Vec::new();
+            encode_value(schema, &value, &mut out)
+                .map(|()| out)
+                .map_err(|e| format!("dynamic encode: {e}"))
+        });
+    assert_eq!(again.as_ref(), Ok(&bytes), "dynamic codec on {v:?}");
     bytes
 }

@@ -1,0 +1,8 @@
+use affinity_avro::Avro;
+
+#[derive(Avro)]
+struct Matrix {
+    row: [i32; 4],
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use affinity_avro::Avro;
+
+#[derive(Avro)]
+struct Key {
+    letter: char,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use affinity_avro::Avro;
+
+#[derive(Avro)]
+enum Never {}
+
+fn main() {}

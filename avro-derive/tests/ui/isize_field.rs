@@ -1,0 +1,8 @@
+use affinity_avro::Avro;
+
+#[derive(Avro)]
+struct Offset {
+    delta: isize,
+}
+
+fn main() {}

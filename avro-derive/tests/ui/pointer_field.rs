@@ -1,0 +1,8 @@
+use affinity_avro::Avro;
+
+#[derive(Avro)]
+struct Handle {
+    raw: *const i64,
+}
+
+fn main() {}

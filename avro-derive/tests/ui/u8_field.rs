@@ -1,0 +1,8 @@
+use affinity_avro::Avro;
+
+#[derive(Avro)]
+struct Pixel {
+    red: Option<u8>,
+}
+
+fn main() {}
