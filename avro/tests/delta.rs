@@ -264,7 +264,8 @@ const SCHEMAS: &[&str] = &[
         {"name":"children","type":{"type":"array","items":"Node"}},
         {"name":"meta","type":{"type":"record","name":"Meta","fields":[
             {"name":"f","type":"float"},{"name":"m","type":{"type":"map","values":"Node"}},
-            {"name":"e","type":{"type":"record","name":"Empty","fields":[]}}]}}]}"#,
+            {"name":"e","type":{"type":"record","name":"Empty","fields":[]}}]}},
+        {"name":"next","type":["null","Node"]}]}"#,
     r#"{"type":"record","name":"L","fields":[
         {"name":"u","type":{"type":"string","logicalType":"uuid"}},
         {"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":20,"scale":4}},

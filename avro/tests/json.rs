@@ -528,7 +528,8 @@ const SCHEMAS: &[&str] = &[
     r#"{"type":"record","name":"Node","fields":[
         {"name":"value","type":"long"},
         {"name":"children","type":{"type":"array","items":"Node"}},
-        {"name":"index","type":{"type":"map","values":"Node"}}]}"#,
+        {"name":"index","type":{"type":"map","values":"Node"}},
+        {"name":"next","type":["null","Node"]}]}"#,
     r#"{"type":"record","name":"L","fields":[
         {"name":"u","type":{"type":"string","logicalType":"uuid"}},
         {"name":"uf","type":{"type":"fixed","name":"U","size":16,"logicalType":"uuid"}},
