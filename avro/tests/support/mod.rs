@@ -8,4 +8,5 @@
     clippy::unwrap_used
 )]
 
+pub mod apache;
 pub mod arbitrary;
