@@ -326,3 +326,77 @@ struct ThroughReexport {
 fn the_crate_path_can_be_given() {
     assert_eq!(round_trip(&ThroughReexport { a: 1 }), [2]);
 }
+
+/// Names the generated code must not trip over: fields and constants named like its locals,
+/// and types shadowing the standard ones it uses.
+#[allow(non_upper_case_globals, dead_code)]
+mod hygiene {
+    use affinity_avro::Avro;
+
+    const out: i32 = 1;
+    const r: i32 = 2;
+    const w: i32 = 3;
+    const value: i32 = 4;
+    const f0: i32 = 5;
+    struct Vec;
+    struct String;
+    struct Option;
+    struct Result;
+    struct Ok;
+    struct Some;
+    struct None;
+    struct Default;
+
+    #[derive(Avro, Debug, Clone, PartialEq)]
+    #[avro(namespace = "test.hygiene")]
+    pub(crate) struct Locals {
+        pub(crate) out: i64,
+        pub(crate) r: std::string::String,
+        pub(crate) w: bool,
+        pub(crate) old: i32,
+        pub(crate) new: i32,
+        pub(crate) start: i32,
+        pub(crate) bits: std::vec::Vec<i32>,
+        #[avro(skip)]
+        pub(crate) changed: i32,
+    }
+
+    #[derive(Avro, Debug, Clone, PartialEq)]
+    #[avro(namespace = "test.hygiene")]
+    pub(crate) enum Variants {
+        A { out: i64, f0: i32 },
+        B(std::string::String),
+        C,
+    }
+
+    #[derive(Avro, Debug, Clone, PartialEq)]
+    #[avro(namespace = "test.hygiene")]
+    pub(crate) struct Generic<T> {
+        pub(crate) name: T,
+    }
+}
+
+#[test]
+fn generated_code_is_hygienic() {
+    let v = hygiene::Locals {
+        out: 1,
+        r: "r".into(),
+        w: true,
+        old: 2,
+        new: 3,
+        start: 4,
+        bits: vec![5],
+        changed: 0,
+    };
+    round_trip(&v);
+    let mut changed = v.clone();
+    changed.new = 9;
+    assert_eq!(
+        affinity_avro::apply_delta(&v, &affinity_avro::delta::delta(&v, &changed)),
+        Ok(changed)
+    );
+    round_trip(&hygiene::Variants::A { out: 1, f0: 2 });
+    round_trip(&hygiene::Variants::B("b".into()));
+    round_trip(&hygiene::Variants::C);
+    round_trip(&hygiene::Generic { name: 1i32 });
+}

@@ -49,10 +49,11 @@ impl<'a> Gen<'a> {
     }
 }
 
-/// A local variable of the generated code, hygienic so that it can clash with no name of the
-/// user's (a `const out` in scope, for one).
+/// A local variable of the generated code: `__name`, with mixed-site hygiene so that no local
+/// of the user's can capture it. (Hygiene does not keep a pattern from naming a constant in
+/// scope, hence the prefix no constant is likely to have.)
 pub(crate) fn local(name: &str) -> Ident {
-    Ident::new(name, Span::mixed_site())
+    Ident::new(&format!("__{name}"), Span::mixed_site())
 }
 
 /// The local holding field `i` while a value is taken apart or built.

@@ -36,20 +36,30 @@ pub(crate) fn instance_name(c: &Container<'_>) -> TokenStream {
         }
         syn::GenericParam::Lifetime(_) => None,
     });
+    let (ty, is_ident, rest, start, end, word, tail, ch) = (
+        local("ty"),
+        local("is_ident"),
+        local("rest"),
+        local("start"),
+        local("end"),
+        local("word"),
+        local("tail"),
+        local("c"),
+    );
     quote! {{
         /// Appends `_` and each identifier of `ty` that is not a path prefix.
-        fn #push(name: &mut ::std::string::String, ty: &str) {
-            let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-            let mut rest = ty;
-            while let ::core::option::Option::Some(start) = rest.find(is_ident) {
-                rest = &rest[start..];
-                let end = rest.find(|c: char| !is_ident(c)).unwrap_or(rest.len());
-                let (word, tail) = rest.split_at(end);
-                if !tail.starts_with("::") {
-                    name.push('_');
-                    name.push_str(word);
+        fn #push(#name: &mut ::std::string::String, #ty: &str) {
+            let #is_ident = |#ch: char| #ch.is_ascii_alphanumeric() || #ch == '_';
+            let mut #rest = #ty;
+            while let ::core::option::Option::Some(#start) = #rest.find(#is_ident) {
+                #rest = &#rest[#start..];
+                let #end = #rest.find(|#ch: char| !#is_ident(#ch)).unwrap_or(#rest.len());
+                let (#word, #tail) = #rest.split_at(#end);
+                if !#tail.starts_with("::") {
+                    #name.push('_');
+                    #name.push_str(#word);
                 }
-                rest = tail;
+                #rest = #tail;
             }
         }
         let mut #name = ::std::string::String::from(#base);
