@@ -10,7 +10,7 @@ use quote::ToTokens;
 use super::ast::{Container, Data, Field, Style, Variant};
 use super::attr::find_key;
 use super::ctxt::Ctxt;
-use super::name::{invalid_dotted, invalid_name, is_dotted, is_name};
+use super::name::{invalid_dotted, invalid_name, is_dotted, is_name, is_primitive, primitive_name};
 use super::ty;
 
 /// Records every problem of `c` in `cx`.
@@ -66,16 +66,19 @@ pub(crate) fn check(cx: &mut Ctxt, c: &Container<'_>) {
 }
 
 fn container_names(cx: &mut Ctxt, c: &Container<'_>) {
+    let at = match &c.attrs.name {
+        Some(lit) => lit.to_token_stream(),
+        None => c.ident.to_token_stream(),
+    };
     if !is_name(&c.name) {
-        let at = match &c.attrs.name {
-            Some(lit) => lit.to_token_stream(),
-            None => c.ident.to_token_stream(),
-        };
         let mut message = invalid_name("name", &c.name);
         if c.attrs.name.is_none() {
             message.push_str("; give one with #[avro(name = \"...\")]");
         }
         cx.error_spanned(at, message);
+    } else if is_primitive(&c.name) && !matches!(c.data, Data::Transparent(_) | Data::Union(_)) {
+        // A newtype and a union have no name of their own.
+        cx.error_spanned(at, primitive_name(&c.name));
     }
     if let Some(ns) = &c.attrs.namespace
         && !is_dotted(&ns.value())
@@ -307,6 +310,8 @@ fn variant_name(cx: &mut Ctxt, v: &Variant<'_>, what: &str) {
             message.push_str("; give one with #[avro(rename = \"...\")]");
         }
         cx.error_spanned(variant_at(v), message);
+    } else if what == "record name" && is_primitive(&v.name) {
+        cx.error_spanned(variant_at(v), primitive_name(&v.name));
     }
     for alias in &v.attrs.aliases {
         if !is_dotted(&alias.value()) {

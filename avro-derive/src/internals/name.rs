@@ -12,6 +12,19 @@ pub(crate) fn is_dotted(s: &str) -> bool {
     s.split('.').all(is_name)
 }
 
+/// Whether `s` is the name of a primitive type, which no named type may take (in any namespace).
+pub(crate) fn is_primitive(s: &str) -> bool {
+    matches!(
+        s,
+        "null" | "boolean" | "int" | "long" | "float" | "double" | "bytes" | "string"
+    )
+}
+
+/// The error message for a named type called like a primitive type.
+pub(crate) fn primitive_name(s: &str) -> String {
+    format!("`{s}` is an Avro primitive type name, which no named type may have; rename it")
+}
+
 /// The error message for an invalid simple name.
 pub(crate) fn invalid_name(what: &str, s: &str) -> String {
     format!("`{s}` is not a valid Avro {what}: names match [A-Za-z_][A-Za-z0-9_]*")

@@ -14,4 +14,16 @@ enum Level {
     Low,
 }
 
+#[derive(Avro)]
+#[avro(name = "string")]
+struct Text {
+    value: String,
+}
+
+#[derive(Avro)]
+enum Value {
+    #[allow(non_camel_case_types)]
+    long { value: i64 },
+}
+
 fn main() {}
