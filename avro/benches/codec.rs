@@ -271,6 +271,10 @@ where
 }
 
 fn codecs(c: &mut Criterion) {
+    // apache-avro serializes with `is_human_readable() == false` by default, which makes
+    // `uuid::Uuid` 16 bytes; the schema's uuid is a string, so switch to the human-readable form
+    // (apache-avro's documented switch for this).
+    apache_avro::util::set_serde_human_readable(true);
     let (s, t) = small();
     compare(c, "small", &s, &t);
     let (o, p) = order();

@@ -5,11 +5,12 @@
 //! - generated round trip: `from_slice(to_vec(v)) == v`;
 //! - the dynamic decoder reads the same bytes and re-encodes them byte for byte;
 //! - apache-avro decodes our bytes to the value our dynamic decoder sees;
-//! - apache-avro's encoding of that value decodes, with the generated decoder, to `v`;
-//! and for every `T`: our schema JSON parses in apache-avro to the same canonical form and
+//! - apache-avro's encoding of that value decodes, with the generated decoder, to `v`.
+//!
+//! And for every `T`: our schema JSON parses in apache-avro to the same canonical form and
 //! fingerprint.
 
-#![allow(clippy::panic)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 
 mod corpus;
 mod support;

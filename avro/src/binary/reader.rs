@@ -112,6 +112,18 @@ impl<'a> Reader<'a> {
     /// Reads a `long` (zig-zag, variable length).
     #[inline]
     pub fn read_long(&mut self) -> Result<i64, DecodeError> {
+        // Most lengths, indexes and small numbers fit one byte.
+        if let Some(&b) = self.data.get(self.pos)
+            && b < 0x80
+        {
+            self.pos += 1;
+            return Ok(i64::from(b >> 1) ^ -i64::from(b & 1));
+        }
+        self.read_long_slow()
+    }
+
+    #[inline(never)]
+    fn read_long_slow(&mut self) -> Result<i64, DecodeError> {
         let start = self.pos;
         let mut z: u64 = 0;
         let mut shift = 0u32;

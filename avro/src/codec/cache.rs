@@ -40,7 +40,7 @@ pub(crate) fn schema_of<T: Avro>() -> &'static Schema {
     }
     // Built outside the lock: a type's schema never depends on the cache.
     let built: &'static Schema = Box::leak(Box::new(build_schema::<T>()));
-    *cache
+    cache
         .write()
         .unwrap_or_else(|p| p.into_inner())
         .entry(id)

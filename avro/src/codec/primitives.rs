@@ -191,17 +191,21 @@ fn encode_map<'a, T: Avro>(
     out.push(0);
 }
 
-fn decode_map<T: Avro>(
+/// Reads a map's blocks into `M`, reserving room for each block's (bounded) size first.
+fn decode_map<T: Avro, M: Default>(
     r: &mut Reader<'_>,
-    mut insert: impl FnMut(String, T),
-) -> Result<(), DecodeError> {
+    reserve: impl Fn(&mut M, usize),
+    insert: impl Fn(&mut M, String, T),
+) -> Result<M, DecodeError> {
+    let mut m = M::default();
     while let Some(n) = r.read_block(1 + T::MIN_SIZE)? {
+        reserve(&mut m, Reader::reserve_hint(n));
         for _ in 0..n {
             let k = r.read_str()?.to_owned();
-            insert(k, T::decode(r)?);
+            insert(&mut m, k, T::decode(r)?);
         }
     }
-    Ok(())
+    Ok(m)
 }
 
 /// `BTreeMap<String, T>` is a `map`, written in key order.
@@ -214,11 +218,9 @@ impl<T: Avro> Avro for BTreeMap<String, T> {
         encode_map(self.len(), self.iter(), out);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let mut m = BTreeMap::new();
-        decode_map(r, |k, v| {
+        decode_map(r, |_, _| {}, |m: &mut Self, k, v| {
             m.insert(k, v);
-        })?;
-        Ok(m)
+        })
     }
 }
 
@@ -235,11 +237,9 @@ impl<T: Avro, S: BuildHasher + Default + 'static> Avro for HashMap<String, T, S>
         encode_map(self.len(), entries.into_iter(), out);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let mut m = HashMap::default();
-        decode_map(r, |k, v| {
+        decode_map(r, |m: &mut Self, n| m.reserve(n), |m: &mut Self, k, v| {
             m.insert(k, v);
-        })?;
-        Ok(m)
+        })
     }
 }
 

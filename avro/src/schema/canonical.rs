@@ -13,11 +13,11 @@ pub(super) fn canonical_form(schema: &Schema) -> String {
 
 fn write(schema: &Schema, id: NodeId, defined: &mut HashSet<NodeId>, out: &mut String) {
     let kind = &schema.node(id).kind;
-    if let Some(name) = kind.name() {
-        if !defined.insert(id) {
-            json_string(out, name.fullname());
-            return;
-        }
+    if let Some(name) = kind.name()
+        && !defined.insert(id)
+    {
+        json_string(out, name.fullname());
+        return;
     }
     match kind {
         Kind::Null

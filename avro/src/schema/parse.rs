@@ -9,9 +9,10 @@ use super::name::validate_identifier;
 use super::{Enum, Field, Fixed, Kind, Logical, Name, Node, NodeId, Order, Record};
 use crate::SchemaError;
 
-pub(super) fn parse(
-    json: &Json,
-) -> Result<(Vec<Node>, NodeId, HashMap<String, NodeId>), SchemaError> {
+/// The parser's output: the nodes, the root, and the named types by full name.
+pub(super) type Parsed = (Vec<Node>, NodeId, HashMap<String, NodeId>);
+
+pub(super) fn parse(json: &Json) -> Result<Parsed, SchemaError> {
     let mut p = Parser {
         nodes: Vec::new(),
         names: HashMap::new(),
@@ -337,13 +338,13 @@ impl Parser {
             }
         }
         let default = opt_str(obj, "default", &path)?.map(str::to_owned);
-        if let Some(d) = &default {
-            if !symbols.contains(d) {
-                return Err(SchemaError::invalid(
-                    &path,
-                    format!("default `{d}` is not one of the symbols"),
-                ));
-            }
+        if let Some(d) = &default
+            && !symbols.contains(d)
+        {
+            return Err(SchemaError::invalid(
+                &path,
+                format!("default `{d}` is not one of the symbols"),
+            ));
         }
         let doc = opt_str(obj, "doc", &path)?.map(str::to_owned);
         self.nodes[id.index()].kind = Kind::Enum(Enum {

@@ -60,10 +60,10 @@ fn node(
     defined: &mut HashSet<NodeId>,
 ) -> Json {
     let Node { kind, logical } = schema.node(id);
-    if let Some(name) = kind.name() {
-        if !defined.insert(id) {
-            return reference(name, enclosing);
-        }
+    if let Some(name) = kind.name()
+        && !defined.insert(id)
+    {
+        return reference(name, enclosing);
     }
     let mut obj = Map::new();
     match kind {
