@@ -184,6 +184,10 @@ struct Buffer<const N: usize> {
 struct Id<T>(T);
 
 #[derive(Avro, Debug, Clone, PartialEq)]
+#[avro(fixed, namespace = "test.generic")]
+struct Key<const N: usize>([u8; N]);
+
+#[derive(Avro, Debug, Clone, PartialEq)]
 #[avro(namespace = "test.generic")]
 struct GenericTree<T> {
     value: T,
@@ -198,6 +202,12 @@ fn const_generics_newtypes_and_recursion_work_in_generic_types() {
     );
     assert_eq!(Buffer::<4>::MIN_SIZE, 4);
     round_trip(&Buffer { data: [1, 2, 3] });
+    assert_eq!(
+        written_schema::<Key<3>>(),
+        r#"{"type":"fixed","name":"Key_3","namespace":"test.generic","size":3}"#
+    );
+    assert_eq!(Key::<3>::MIN_SIZE, 3);
+    assert_eq!(round_trip(&Key([7, 8, 9])), [7, 8, 9]);
     assert_eq!(written_schema::<Id<String>>(), r#""string""#);
     assert_eq!(round_trip(&Id("x".to_owned())), [2, b'x']);
     assert_eq!(
