@@ -556,7 +556,7 @@ fn recursion_through_a_nullable_union_evolves() {
         .collect();
     assert_eq!(
         resolver(&w, &r).decode(&deep),
-        Err(DecodeError::TooDeep(256))
+        Err(DecodeError::TooDeep(affinity_avro::binary::MAX_DEPTH))
     );
 }
 

@@ -3,8 +3,9 @@
 use crate::DecodeError;
 
 /// How deeply records may nest in one value. Recursion in Avro always goes through a named
-/// record, so this bounds the decoders' stack use on crafted input.
-pub const MAX_DEPTH: usize = 256;
+/// record, so this bounds the decoders' stack use on crafted input. 128 (serde_json's limit too)
+/// keeps the deepest decode well inside a 1 MiB stack — wasm32's default — even in debug builds.
+pub const MAX_DEPTH: usize = 128;
 
 /// How many array or map items whose encoding may be empty (nulls, empty records) one input
 /// may hold in total. Items that take at least one byte are bounded by the input length instead.
