@@ -1,13 +1,39 @@
 //! Avro for Affinity: schemas, fast generated codecs, schema resolution, the JSON encoding,
-//! deltas and the Confluent wire format.
+//! deltas, the Confluent wire format and schema registries.
 //!
-//! - [`Schema`]: parse, canonical form, fingerprint, full names.
-//! - [`Avro`]: the trait `#[derive(Avro)]` implements — a `&'static` schema and direct binary
-//!   encode/decode, with [`to_vec`] and [`from_slice`].
-//! - [`Value`]: any datum, read and written against a schema ([`decode_value`], [`encode_value`]).
+//! ```
+//! # #[cfg(feature = "derive")] {
+//! use affinity_avro::{Avro, from_slice, to_vec};
 //!
-//! No I/O happens here and nothing here needs an async runtime; the crate builds for
-//! `wasm32-unknown-unknown`.
+//! #[derive(Avro, Clone, Debug, PartialEq)]
+//! #[avro(namespace = "com.example")]
+//! struct Point { x: i64, y: i64, label: Option<String> }
+//!
+//! let p = Point { x: 1, y: -1, label: None };
+//! let bytes = to_vec(&p);
+//! assert_eq!(bytes, [2, 1, 0]);
+//! assert_eq!(from_slice::<Point>(&bytes)?, p);
+//! assert_eq!(affinity_avro::json::to_json_string(&p), r#"{"x":1,"y":-1,"label":null}"#);
+//! # }
+//! # Ok::<(), affinity_avro::DecodeError>(())
+//! ```
+//!
+//! | what | where |
+//! |---|---|
+//! | the schema model: parse, canonical form, Rabin fingerprint, full names | [`Schema`], [`schema`] |
+//! | `#[derive(Avro)]` and the [`Avro`] trait: a `&'static` schema and direct binary codecs | [`Avro`], [`to_vec`], [`from_slice`] |
+//! | any datum against a schema, for tools and the browser | [`Value`], [`decode_value`], [`encode_value`] |
+//! | data written with another schema (evolution) | [`Resolver`], [`TypedResolver`], [`from_slice_with`] |
+//! | BACKWARD / FORWARD / FULL (transitive) checks | [`Compatibility`], [`can_read`] |
+//! | the JSON encoding, as HTTP users see it | [`json`] |
+//! | deltas: only the changed fields of a record | [`delta`], [`apply_delta`] |
+//! | Confluent framing and the registry trait | [`encode_frame`], [`decode_frame`], [`SchemaRegistry`], [`MemoryRegistry`] |
+//! | the binary reader and writers generated code builds on | [`binary`] |
+//!
+//! Every decoder here bounds what it allocates by the bytes in front of it, nests at most
+//! [`binary::MAX_DEPTH`] records deep and returns an error — never panics — on malformed input.
+//! No I/O happens here and nothing needs an async runtime; the crate builds for
+//! `wasm32-unknown-unknown` (apache-avro is only a dev-dependency, for interoperability tests).
 
 pub mod binary;
 mod codec;
