@@ -218,9 +218,13 @@ impl<T: Avro> Avro for BTreeMap<String, T> {
         encode_map(self.len(), self.iter(), out);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        decode_map(r, |_, _| {}, |m: &mut Self, k, v| {
-            m.insert(k, v);
-        })
+        decode_map(
+            r,
+            |_, _| {},
+            |m: &mut Self, k, v| {
+                m.insert(k, v);
+            },
+        )
     }
 }
 
@@ -237,9 +241,13 @@ impl<T: Avro, S: BuildHasher + Default + 'static> Avro for HashMap<String, T, S>
         encode_map(self.len(), entries.into_iter(), out);
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        decode_map(r, |m: &mut Self, n| m.reserve(n), |m: &mut Self, k, v| {
-            m.insert(k, v);
-        })
+        decode_map(
+            r,
+            |m: &mut Self, n| m.reserve(n),
+            |m: &mut Self, k, v| {
+                m.insert(k, v);
+            },
+        )
     }
 }
 
