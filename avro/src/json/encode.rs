@@ -8,6 +8,7 @@ use super::path::Seg;
 use super::union::{branch_name, nullable};
 use super::uuid::uuid_to_string;
 use crate::schema::{Kind, Logical, NodeId, Schema};
+use crate::value::mismatch;
 use crate::{EncodeError, Value};
 
 /// Writes `value`, a value of `schema`, in the JSON encoding described in [`crate::json`].
@@ -29,18 +30,6 @@ pub fn value_to_json(schema: &Schema, value: &Value) -> Result<Json, EncodeError
 /// [`value_to_json`] as JSON text.
 pub fn value_to_json_string(schema: &Schema, value: &Value) -> Result<String, EncodeError> {
     value_to_json(schema, value).map(|j| j.to_string())
-}
-
-fn mismatch(schema: &Schema, id: NodeId) -> EncodeError {
-    let kind = &schema.node(id).kind;
-    let expected = match kind.name() {
-        Some(n) => format!("{} {}", kind.type_name(), n),
-        None => kind.type_name().to_owned(),
-    };
-    EncodeError::Mismatch {
-        path: String::new(),
-        expected,
-    }
 }
 
 /// Bytes as the specification writes them in JSON: one character, U+0000–U+00FF, per byte.

@@ -22,7 +22,8 @@ pub fn encode_value(schema: &Schema, value: &Value, out: &mut Vec<u8>) -> Result
     write_value(schema, schema.root(), value, out).inspect_err(|_| out.truncate(start))
 }
 
-fn mismatch(schema: &Schema, id: NodeId) -> EncodeError {
+/// The error for a value that is not a value of node `id`.
+pub(crate) fn mismatch(schema: &Schema, id: NodeId) -> EncodeError {
     let kind = &schema.node(id).kind;
     let expected = match kind.name() {
         Some(n) => format!("{} {}", kind.type_name(), n),

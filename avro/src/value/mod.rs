@@ -12,7 +12,7 @@ mod encode;
 pub(crate) use decode::read_value;
 pub use decode::{decode_value, skip_value};
 pub use encode::encode_value;
-pub(crate) use encode::write_value;
+pub(crate) use encode::{mismatch, write_value};
 
 /// A dynamically typed Avro datum.
 #[derive(Debug, Clone, PartialEq)]
