@@ -120,11 +120,38 @@ fn json_round_trip(schema: &Schema, value: &Value) {
         Err(e) => unreachable!("{value:?} has no JSON form: {e}"),
     };
     match value_from_json_str(schema, &text) {
-        Ok(back) => assert!(back.same_encoding(value), "{value:?} → {text} → {back:?}"),
+        Ok(back) if same_in_json(&back, value) => {}
+        // A decimal's bytes are normalised to the shortest form (an empty or sign-extended
+        // byte string reads back minimal), so only the JSON text must be stable.
+        Ok(back) if has_decimal(schema) => match value_to_json_string(schema, &back) {
+            Ok(again) => assert_eq!(again, text, "{value:?} → {text} → {back:?}"),
+            Err(e) => unreachable!("{back:?} has no JSON form: {e}"),
+        },
+        Ok(back) => unreachable!("{value:?} → {text} → {back:?}"),
         // Binary decoding does not check a decimal's precision and the JSON writer writes any
         // decimal, but the JSON reader rejects more digits than the precision.
         Err(_) if has_decimal(schema) => {}
         Err(e) => unreachable!("{value:?} → {text}, which does not read back: {e}"),
+    }
+}
+
+/// [`Value::same_encoding`], except that all NaNs are equal: JSON writes any NaN as `"NaN"`,
+/// which reads back as the canonical one.
+fn same_in_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) if x.is_nan() && y.is_nan() => true,
+        (Value::Double(x), Value::Double(y)) if x.is_nan() && y.is_nan() => true,
+        (Value::Array(a), Value::Array(b)) | (Value::Record(a), Value::Record(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_in_json(x, y))
+        }
+        (Value::Map(a), Value::Map(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_in_json(va, vb))
+        }
+        (Value::Union(i, a), Value::Union(j, b)) => i == j && same_in_json(a, b),
+        (a, b) => a.same_encoding(b),
     }
 }
 
