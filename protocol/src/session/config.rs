@@ -28,7 +28,8 @@ pub struct Config {
     pub max_held_bytes: usize,
     /// Past this many undelivered events (default 4096), a new value of a subscription replaces
     /// that subscription's older undelivered value instead of queueing behind it (values are
-    /// coalesced, never reordered, as DESIGN §4 allows).
+    /// coalesced, never reordered, as DESIGN §4 allows), and [`Event::BadFrame`](super::Event::BadFrame)
+    /// diagnostics are dropped. A driver that drains events after each input never gets here.
     pub max_events: usize,
     /// The largest frame sent or accepted (default [`MAX_FRAME_SIZE`]).
     pub max_frame_size: usize,

@@ -126,15 +126,21 @@ impl Events {
         }
     }
 
+    /// Queues `event`. Past the bound, a value replaces the same subscription's older
+    /// undelivered value (the application still sees the latest, and values in order), and a
+    /// [`Event::BadFrame`] — a diagnostic, whose frame changed nothing — is dropped; other
+    /// events are few by construction (bounded by the subscriptions, publishes and schemas in
+    /// play) and always queued.
     pub(crate) fn push(&mut self, event: Event) {
-        if self.queue.len() >= self.max
-            && let Some(sub) = event.value_of()
-            && let Some(i) = self.queue.iter().position(|e| e.value_of() == Some(sub))
-        {
-            // Coalesce: the newer value replaces the older one where that one was queued;
-            // nothing else about this subscription can sit between them out of order, as the
-            // value is the subscription's latest either way.
-            self.queue.remove(i);
+        if self.queue.len() >= self.max {
+            if matches!(event, Event::BadFrame { .. }) {
+                return;
+            }
+            if let Some(sub) = event.value_of()
+                && let Some(i) = self.queue.iter().position(|e| e.value_of() == Some(sub))
+            {
+                self.queue.remove(i);
+            }
         }
         self.queue.push_back(event);
     }
@@ -184,6 +190,21 @@ mod tests {
                 deleted(3, 1)
             ]
         );
+    }
+
+    #[test]
+    fn diagnostics_are_dropped_past_the_bound() {
+        let mut q = Events::new(1);
+        let bad = || Event::BadFrame {
+            sub: None,
+            error: ProtocolError::UnknownFrame { index: 9 },
+        };
+        q.push(bad());
+        q.push(bad());
+        q.push(Event::Reconnect);
+        assert_eq!(q.pop(), Some(bad()));
+        assert_eq!(q.pop(), Some(Event::Reconnect));
+        assert_eq!(q.pop(), None);
     }
 
     #[test]

@@ -168,3 +168,62 @@ impl Session {
         full - Duration::from_nanos(jitter)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Config;
+
+    #[test]
+    fn backoff_doubles_into_its_upper_half_and_caps() {
+        let mut s = Session::new(Config {
+            reconnect_min: Duration::from_millis(100),
+            reconnect_max: Duration::from_millis(1000),
+            ..Config::default()
+        });
+        for (failures, full_ms) in [
+            (1, 100),
+            (2, 200),
+            (3, 400),
+            (4, 800),
+            (5, 1000),
+            (40, 1000),
+        ] {
+            s.failures = failures;
+            for _ in 0..50 {
+                let d = s.backoff();
+                let full = Duration::from_millis(full_ms);
+                assert!(d > full / 2 && d <= full, "{failures}: {d:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_zero_backoff_is_allowed() {
+        let mut s = Session::new(Config {
+            reconnect_min: Duration::ZERO,
+            ..Config::default()
+        });
+        s.disconnected(Duration::from_secs(3));
+        assert_eq!(s.poll_timeout(), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn hearing_anything_clears_the_pong_deadline() {
+        let mut link = Link::Connected {
+            next_ping: Duration::from_secs(30),
+            pong_deadline: Some(Duration::from_secs(25)),
+            dead: false,
+        };
+        link.heard();
+        assert!(matches!(
+            link,
+            Link::Connected {
+                pong_deadline: None,
+                ..
+            }
+        ));
+        assert!(link.is_connected());
+        assert!(!Link::default().is_connected());
+    }
+}

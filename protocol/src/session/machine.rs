@@ -234,3 +234,51 @@ impl Session {
         self.requested.retain(|id| held.needs(*id));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::frame::decode;
+
+    fn kinds(s: &mut Session) -> Vec<&'static str> {
+        std::iter::from_fn(|| s.poll_transmit())
+            .map(|b| match decode::<ClientFrame>(&b) {
+                Ok(ClientFrame::Ping(_)) => "ping",
+                Ok(ClientFrame::Unsubscribe(_)) => "unsubscribe",
+                Ok(ClientFrame::Subscribe(_)) => "subscribe",
+                Ok(ClientFrame::Publish(_)) => "publish",
+                Err(e) => panic!("{e}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn transmit_order_is_ping_unsubscribes_subscribes_publishes() {
+        let mut s = Session::default();
+        let a = s.subscribe("ks", "st", vec![1]).unwrap();
+        s.connected(Duration::ZERO);
+        assert_eq!(kinds(&mut s), ["subscribe"]);
+        s.publish("ks", vec![], vec![]).unwrap();
+        s.subscribe("ks", "st", vec![2]).unwrap();
+        s.unsubscribe(a).unwrap();
+        s.handle_timeout(Duration::from_secs(15));
+        assert_eq!(
+            kinds(&mut s),
+            ["ping", "unsubscribe", "subscribe", "publish"]
+        );
+    }
+
+    #[test]
+    fn the_subscribe_is_only_sent_once_and_only_connected() {
+        let mut s = Session::default();
+        let a = s.subscribe("ks", "st", vec![1]).unwrap();
+        assert_eq!(s.poll_transmit(), None);
+        s.connected(Duration::ZERO);
+        // Queued twice (a resync before the first was sent): still one frame.
+        s.resync(a, false);
+        assert_eq!(kinds(&mut s), ["subscribe"]);
+        assert!(s.outbox.retired.is_empty(), "the first id was never sent");
+    }
+}
