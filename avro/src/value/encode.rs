@@ -35,9 +35,12 @@ pub(crate) fn mismatch(schema: &Schema, id: NodeId) -> EncodeError {
     }
 }
 
-fn at(segment: String) -> impl FnOnce(EncodeError) -> EncodeError {
-    move |e| match e {
+/// Prefixes a mismatch's path with `segment`, built only when there is an error: encoding a
+/// large array must not format a path per item.
+fn at(e: EncodeError, segment: impl FnOnce() -> String) -> EncodeError {
+    match e {
         EncodeError::Mismatch { path, expected } => {
+            let segment = segment();
             let path = if path.is_empty() {
                 segment
             } else if path.starts_with('[') {
@@ -72,13 +75,13 @@ pub(crate) fn write_value(
         (Kind::Union(branches), Value::Union(i, v)) if (*i as usize) < branches.len() => {
             write_long(out, i64::from(*i));
             write_value(schema, branches[*i as usize], v, out)
-                .map_err(at(format!("<branch {i}>")))?;
+                .map_err(|e| at(e, || format!("<branch {i}>")))?;
         }
         (Kind::Array(items), Value::Array(vs)) => {
             if !vs.is_empty() {
                 write_long(out, vs.len() as i64);
                 for (i, v) in vs.iter().enumerate() {
-                    write_value(schema, *items, v, out).map_err(at(format!("[{i}]")))?;
+                    write_value(schema, *items, v, out).map_err(|e| at(e, || format!("[{i}]")))?;
                 }
             }
             out.push(0);
@@ -88,14 +91,15 @@ pub(crate) fn write_value(
                 write_long(out, vs.len() as i64);
                 for (k, v) in vs {
                     write_str(out, k);
-                    write_value(schema, *values, v, out).map_err(at(format!("[{k:?}]")))?;
+                    write_value(schema, *values, v, out)
+                        .map_err(|e| at(e, || format!("[{k:?}]")))?;
                 }
             }
             out.push(0);
         }
         (Kind::Record(r), Value::Record(vs)) if vs.len() == r.fields.len() => {
             for (f, v) in r.fields.iter().zip(vs) {
-                write_value(schema, f.schema, v, out).map_err(at(f.name.clone()))?;
+                write_value(schema, f.schema, v, out).map_err(|e| at(e, || f.name.clone()))?;
             }
         }
         _ => return Err(mismatch(schema, id)),
