@@ -61,9 +61,10 @@ use proc_macro::TokenStream;
 /// name is followed by `_` and the Rust names of the type arguments without their paths
 /// (`Page<Item>` is `Page_Item`, `Pair<i64, String>` is `Pair_i64_String`).
 ///
-/// A type without a namespace is in the null namespace, which a schema cannot refer to by
-/// name from inside a namespace: give types that are used more than once, or recursively,
-/// inside namespaced types a namespace too.
+/// A type without a namespace is in the null namespace. Referred to a second time from inside
+/// a namespaced type, it is written by its simple name, which affinity-avro and Apache Avro's
+/// Java parser resolve through the null namespace but stricter parsers reject: give types that
+/// are shared between namespaced types a namespace too.
 ///
 /// # Container attributes
 ///

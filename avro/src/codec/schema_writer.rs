@@ -45,8 +45,10 @@ impl SchemaWriter {
     /// [`SchemaWriter::end_named`]. After that, writes a reference to the name and returns
     /// `false`: the caller writes nothing more.
     ///
-    /// A type in the null namespace cannot be referenced by name from inside a namespace — the
-    /// specification has no way to write that — so give such types a namespace.
+    /// A type in the null namespace referenced from inside a namespace is written by its simple
+    /// name, which this crate's parser (like Apache Avro's Java parser) resolves by falling back
+    /// to the null namespace; parsers without that fallback reject it, so shared types are best
+    /// given a namespace.
     pub fn begin_named(&mut self, kind: &str, name: &str, namespace: Option<&str>) -> bool {
         let namespace = namespace.filter(|ns| !ns.is_empty());
         let full = match namespace {

@@ -145,4 +145,25 @@ mod tests {
                 .contains("more than once")
         );
     }
+
+    #[test]
+    fn a_simple_name_falls_back_to_the_null_namespace() {
+        let s = r#"{"type":"record","name":"Outer","namespace":"ns","fields":[
+            {"name":"a","type":{"type":"record","name":"Plain","namespace":"","fields":[]}},
+            {"name":"b","type":"Plain"}]}"#;
+        assert_eq!(
+            pcf(s),
+            r#"{"name":"ns.Outer","type":"record","fields":[{"name":"a","type":{"name":"Plain","type":"record","fields":[]}},{"name":"b","type":"Plain"}]}"#
+        );
+        // A type of the enclosing namespace still wins over one without a namespace.
+        let s = r#"{"type":"record","name":"Outer","namespace":"ns","fields":[
+            {"name":"a","type":{"type":"fixed","name":"F","namespace":"","size":1}},
+            {"name":"b","type":{"type":"fixed","name":"F","size":2}},
+            {"name":"c","type":"F"}]}"#;
+        assert!(
+            pcf(s).ends_with(r#"{"name":"c","type":"ns.F"}]}"#),
+            "{}",
+            pcf(s)
+        );
+    }
 }

@@ -132,14 +132,21 @@ impl Parser {
         }
     }
 
+    /// Resolves a reference to a named type. A simple name is looked up in the enclosing
+    /// namespace first and then, as Apache Avro's Java parser does, in the null namespace: the
+    /// specification has no other way to refer to a type without a namespace from inside one.
     fn reference(&mut self, s: &str, enclosing: Option<&str>) -> Result<NodeId, SchemaError> {
         if let Some(kind) = primitive(s) {
             return Ok(self.push(kind, None));
         }
         let name = Name::resolve(s, None, enclosing)
             .map_err(|_| SchemaError::UnknownName(s.to_owned()))?;
-        self.names
-            .get(name.fullname())
+        let found = self.names.get(name.fullname()).or_else(|| {
+            (!s.contains('.') && enclosing.is_some())
+                .then(|| self.names.get(s))
+                .flatten()
+        });
+        found
             .copied()
             .ok_or_else(|| SchemaError::UnknownName(name.fullname().to_owned()))
     }
