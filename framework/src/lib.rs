@@ -7,9 +7,12 @@
 //! - [`config`]: the node configuration ([`NodeConfig`]) from a TOML file, environment overrides
 //!   and code, every key validated.
 //! - [`partitioner`]: Kafka's default partitioner (murmur2), which routes keys to partitions.
+//! - [`store`]: partition storage — the `Store` trait, RocksDB and in-memory stores, atomic
+//!   write batches with the checkpoint, and the order-preserving encoding of Avro keys.
 
 pub mod config;
 pub mod partitioner;
+pub mod store;
 
 pub use config::NodeConfig;
 pub use partitioner::Partitioner;
