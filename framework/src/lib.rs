@@ -9,9 +9,12 @@
 //! - [`partitioner`]: Kafka's default partitioner (murmur2), which routes keys to partitions.
 //! - [`store`]: partition storage — the `Store` trait, RocksDB and in-memory stores, atomic
 //!   write batches with the checkpoint, and the order-preserving encoding of Avro keys.
+//! - [`registry`]: the embedded, file-backed schema registry and the Confluent Schema Registry
+//!   REST subset served under `/schemas`.
 
 pub mod config;
 pub mod partitioner;
+pub mod registry;
 pub mod store;
 
 pub use config::NodeConfig;
