@@ -10,15 +10,15 @@ use tempfile::TempDir;
 /// The suite every store passes, run against both.
 #[path = "store/conformance.rs"]
 mod conformance;
+/// A crash between batches never shows a partial batch.
+#[path = "store/crash.rs"]
+mod crash;
 /// Random batches and scans against a sorted map, on both stores.
 #[path = "store/model.rs"]
 mod model;
 /// RocksStore only: what persists, and where.
 #[path = "store/rocks.rs"]
 mod rocks;
-/// A crash between batches never shows a partial batch.
-#[path = "store/crash.rs"]
-mod crash;
 
 type TestResult = Result<(), Box<dyn Error>>;
 
@@ -63,4 +63,3 @@ fn put(store: &mut dyn Store, table: &str, key: &[u8], value: &[u8]) -> TestResu
 fn keys(entries: &[(Vec<u8>, Vec<u8>)]) -> Vec<Vec<u8>> {
     entries.iter().map(|(k, _)| k.clone()).collect()
 }
-

@@ -31,7 +31,6 @@ conformance!(
     a_closed_store_refuses_work,
 );
 
-
 fn put_get_delete(store: &mut dyn Store) -> TestResult {
     assert_eq!(store.get("vertices", b"k")?, None);
     put(store, "vertices", b"k", b"1")?;
@@ -249,4 +248,3 @@ fn a_closed_store_refuses_work(store: &mut dyn Store) -> TestResult {
     assert!(matches!(store.flush(), Err(StoreError::Closed)));
     Ok(())
 }
-

@@ -47,7 +47,12 @@ fn a_killed_writer_leaves_whole_batches() -> TestResult {
     let mut last = 0;
     for round in 0..5 {
         let mut child = Command::new(std::env::current_exe()?)
-            .args(["crash::crash_writer_child", "--exact", "--ignored", "--nocapture"])
+            .args([
+                "crash::crash_writer_child",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+            ])
             .env(CRASH_DIR, &path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -82,4 +87,3 @@ fn a_killed_writer_leaves_whole_batches() -> TestResult {
     }
     Ok(())
 }
-

@@ -100,4 +100,3 @@ proptest! {
         run_model(&mut *f.store, &batches).map_err(|e| TestCaseError::fail(e.to_string()))?;
     }
 }
-

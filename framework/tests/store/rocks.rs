@@ -1,6 +1,8 @@
 //! What only a persistent store can show: reopening, several directories, bad paths.
 
-use affinity::store::{BlockCache, MemoryStore, RocksOptions, RocksStore, Store, StoreError, WriteBatch};
+use affinity::store::{
+    BlockCache, MemoryStore, RocksOptions, RocksStore, Store, StoreError, WriteBatch,
+};
 
 use crate::{TestResult, open, put};
 
@@ -176,4 +178,3 @@ fn synced_writes_and_a_shared_cache_work_the_same() -> TestResult {
     }
     Ok(())
 }
-

@@ -1,0 +1,44 @@
+//! [`FeedReader`]: one observer's view of one key.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::watch;
+
+use super::{FeedItem, FeedLog};
+
+/// Follows one key of one state: what changed since the offset the observer holds, and a way to
+/// wait for the next change.
+///
+/// Readers never hold up the partition: the actor records each change in a short, bounded log
+/// and bumps a watch; a reader that falls behind further than the log reaches gets the latest
+/// value alone (intermediate values coalesced, DESIGN.md §4.5). When the partition stops,
+/// [`changed`](Self::changed) returns `false`.
+#[derive(Debug)]
+pub struct FeedReader {
+    log: Arc<Mutex<FeedLog>>,
+    notify: watch::Receiver<u64>,
+}
+
+impl FeedReader {
+    pub(crate) fn new(log: Arc<Mutex<FeedLog>>, notify: watch::Receiver<u64>) -> Self {
+        FeedReader { log, notify }
+    }
+
+    /// What brings an observer holding the state at `held` (`None`: nothing) to the latest
+    /// state, in order; empty when it is current.
+    pub fn since(&mut self, held: Option<u64>) -> Vec<FeedItem> {
+        self.notify.borrow_and_update();
+        match self.log.lock() {
+            Ok(log) => log.since(held),
+            // A panic while the actor held the lock leaves the log as it was before the push
+            // (pushes do not unwind half-way), so its content is still usable.
+            Err(poisoned) => poisoned.into_inner().since(held),
+        }
+    }
+
+    /// Waits until the key changes after the last [`since`](Self::since); `false` once the
+    /// partition has stopped and nothing more will come.
+    pub async fn changed(&mut self) -> bool {
+        self.notify.changed().await.is_ok()
+    }
+}

@@ -1,0 +1,66 @@
+//! [`AskError`] and [`KeyspaceError`].
+
+/// Why a message to a partition got no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AskError {
+    /// No answer within the keyspace's timeout (the mailbox was full, or the handler slow).
+    /// The message may still be handled.
+    #[error("the partition did not answer in time")]
+    Timeout,
+    /// The partition is not running (the node is shutting down).
+    #[error("the partition is not running")]
+    Stopped,
+    /// The handler failed (panicked) on this message.
+    #[error("the partition's handler failed on this message")]
+    Failed,
+    /// No partition has that number.
+    #[error("no partition {partition} (the keyspace has {partitions})")]
+    NoSuchPartition {
+        /// The number asked for.
+        partition: u32,
+        /// How many there are.
+        partitions: u32,
+    },
+}
+
+/// An error in a keyspace's declaration or when starting it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyspaceError {
+    /// A keyspace name that cannot be used.
+    #[error(
+        "invalid keyspace name `{0}`: use 1 to 100 ASCII letters, digits, '_' or '-', not starting with '_'"
+    )]
+    InvalidName(String),
+    /// Something wrong with the declaration: every problem found, one per line.
+    #[error("keyspace `{name}` is declared wrongly:\n{}", problems.join("\n"))]
+    Declaration {
+        /// The keyspace.
+        name: String,
+        /// What is wrong.
+        problems: Vec<String>,
+    },
+    /// The schema registry refused or failed to register a state's schemas.
+    #[error("keyspace `{keyspace}`, state `{state}`: {source}")]
+    Registry {
+        /// The keyspace.
+        keyspace: String,
+        /// The state.
+        state: String,
+        /// The registry's error.
+        #[source]
+        source: affinity_avro::RegistryError,
+    },
+    /// A partition's store failed to open.
+    #[error("keyspace `{keyspace}`, partition {partition}: {source}")]
+    Store {
+        /// The keyspace.
+        keyspace: String,
+        /// The partition.
+        partition: u32,
+        /// The error.
+        #[source]
+        source: crate::state::StateError,
+    },
+}

@@ -1,0 +1,266 @@
+//! [`KeyspaceRef`]: a running keyspace, as callers (HTTP handlers, other keyspaces) reach it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use affinity_avro::{Avro, to_vec};
+use futures_util::future::try_join_all;
+use tokio::sync::broadcast;
+use tokio::time::Instant;
+
+use super::{AskError, KeyObserver, Listener, PublishFn};
+use crate::feed::FeedReader;
+use crate::partition::{Context, Handler, Handles, Message, PartitionHandle};
+use crate::partitioner::Partitioner;
+use crate::state::{StateChange, StateDef, StateError, type_pair};
+
+/// What a [`KeyspaceRef`] shares with its clones.
+pub(crate) struct Inner<H> {
+    pub(crate) name: String,
+    pub(crate) partitioner: Partitioner,
+    pub(crate) partitions: Vec<PartitionHandle<H>>,
+    pub(crate) states: Arc<[StateDef]>,
+    pub(crate) listeners: Vec<Arc<[broadcast::Sender<StateChange>]>>,
+    pub(crate) publish: Option<PublishFn<H>>,
+}
+
+/// A handle to a running keyspace whose partitions run the handler `H`: send messages to the
+/// partition that owns a key (`ask`, `tell`), to every partition (`scatter`), run closures in a
+/// partition (`call`), and observe keys and states. Cheap to clone.
+///
+/// In an axum handler it is an extractor, found by its handler type among the node's
+/// keyspaces:
+///
+/// ```ignore
+/// async fn get_vertex(graph: KeyspaceRef<Graph>, Path(id): Path<i64>) -> Result<Avro<Vertex>, ApiError> {
+///     graph.ask(&id, GetVertex { id }).await?.map(Avro).ok_or(ApiError::NotFound)
+/// }
+/// ```
+///
+/// Keys route to partitions like Kafka's default partitioner on the key's Avro binary encoding
+/// (DESIGN.md §3).
+pub struct KeyspaceRef<H> {
+    pub(crate) inner: Arc<Inner<H>>,
+    pub(crate) timeout: Duration,
+}
+
+impl<H> Clone for KeyspaceRef<H> {
+    fn clone(&self) -> Self {
+        KeyspaceRef {
+            inner: self.inner.clone(),
+            timeout: self.timeout,
+        }
+    }
+}
+
+impl<H> std::fmt::Debug for KeyspaceRef<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyspaceRef")
+            .field("name", &self.inner.name)
+            .field("partitions", &self.inner.partitions.len())
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl<H: Handler> KeyspaceRef<H> {
+    /// The keyspace's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The number of partitions.
+    pub fn partitions(&self) -> u32 {
+        self.inner.partitioner.partitions().get()
+    }
+
+    /// The partition that owns `key`.
+    pub fn partition_of<K: Avro>(&self, key: &K) -> u32 {
+        self.inner.partitioner.partition(&to_vec(key))
+    }
+
+    /// This handle with another timeout for `ask`, `call` and `scatter`.
+    #[must_use]
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        KeyspaceRef {
+            inner: self.inner.clone(),
+            timeout,
+        }
+    }
+
+    /// Sends `message` to the partition that owns `key` and waits for the handler's reply.
+    pub async fn ask<K, M>(&self, key: &K, message: M) -> Result<M::Reply, AskError>
+    where
+        K: Avro,
+        M: Message,
+        H: Handles<M>,
+    {
+        self.ask_partition(self.partition_of(key), message).await
+    }
+
+    /// Sends `message` to partition `partition` and waits for the reply.
+    pub async fn ask_partition<M>(&self, partition: u32, message: M) -> Result<M::Reply, AskError>
+    where
+        M: Message,
+        H: Handles<M>,
+    {
+        self.call_partition(partition, move |h: &mut H, ctx| h.handle(message, ctx))
+            .await
+    }
+
+    /// Queues `message` for the partition that owns `key` without waiting for it to be
+    /// handled (it waits only for room in the mailbox, up to the timeout).
+    pub async fn tell<K, M>(&self, key: &K, message: M) -> Result<(), AskError>
+    where
+        K: Avro,
+        M: Message,
+        H: Handles<M>,
+    {
+        let partition = self.handle(self.partition_of(key))?;
+        partition
+            .send(
+                self.deadline(),
+                Box::new(move |h: &mut H, ctx: &mut Context<'_>| {
+                    h.handle(message, ctx);
+                }),
+            )
+            .await
+    }
+
+    /// Sends a clone of `message` to every partition and gathers the replies, in partition
+    /// order. Fails if any partition fails.
+    pub async fn scatter<M>(&self, message: M) -> Result<Vec<M::Reply>, AskError>
+    where
+        M: Message + Clone,
+        H: Handles<M>,
+    {
+        let asks = (0..self.partitions()).map(|p| self.ask_partition(p, message.clone()));
+        try_join_all(asks).await
+    }
+
+    /// Runs `f` in the partition that owns `key`, with the handler and the partition's
+    /// [`Context`], and returns what it returns: for reads and writes of states that need no
+    /// message type of their own.
+    pub async fn call<K, R, F>(&self, key: &K, f: F) -> Result<R, AskError>
+    where
+        K: Avro,
+        R: Send + 'static,
+        F: FnOnce(&mut H, &mut Context<'_>) -> R + Send + 'static,
+    {
+        self.call_partition(self.partition_of(key), f).await
+    }
+
+    /// Runs `f` in partition `partition`.
+    pub async fn call_partition<R, F>(&self, partition: u32, f: F) -> Result<R, AskError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut H, &mut Context<'_>) -> R + Send + 'static,
+    {
+        self.handle(partition)?.call(self.deadline(), f).await
+    }
+
+    /// Follows the value of `key` in state `state`: the current value first, then every change
+    /// (coalesced when the observer falls far behind).
+    pub async fn observe<K, V>(&self, state: &str, key: &K) -> Result<KeyObserver<V>, ObserveError>
+    where
+        K: Avro + 'static,
+        V: Avro + Clone + Send + Sync + 'static,
+    {
+        let index = self.state_index::<K, V>(state)?;
+        let reader = self.feed(index, &to_vec(key)).await?;
+        Ok(KeyObserver::new(reader, self.inner.states.clone(), index))
+    }
+
+    /// Every change to state `state` in every partition, from now on (a store-wide listener).
+    pub fn listen<K, V>(&self, state: &str) -> Result<Listener<K, V>, StateError>
+    where
+        K: Avro + 'static,
+        V: Avro + Send + Sync + 'static,
+    {
+        let index = self.state_index::<K, V>(state)?;
+        let receivers = self
+            .inner
+            .listeners
+            .iter()
+            .map(|l| l[index].subscribe())
+            .collect();
+        Ok(Listener::new(receivers, self.inner.states.clone(), index))
+    }
+
+    /// A feed reader for the key with Avro encoding `avro_key` in state `index`.
+    pub(crate) async fn feed(
+        &self,
+        index: usize,
+        avro_key: &[u8],
+    ) -> Result<FeedReader, ObserveError> {
+        let def = &self.inner.states[index];
+        let mut store_key = Vec::new();
+        def.spec
+            .key_codec
+            .from_avro(avro_key, &mut store_key)
+            .map_err(|e| ObserveError::BadKey(e.to_string()))?;
+        let partition = self.inner.partitioner.partition(avro_key);
+        self.call_partition(partition, move |_: &mut H, ctx: &mut Context<'_>| {
+            ctx.core.feed(index, &store_key)
+        })
+        .await?
+        .map_err(ObserveError::State)
+    }
+
+    /// The position of state `name`, checking its types.
+    pub(crate) fn state_index<K: 'static, V: 'static>(
+        &self,
+        name: &str,
+    ) -> Result<usize, StateError> {
+        let index = self.state_named(name)?;
+        let spec = &self.inner.states[index].spec;
+        if spec.key_type != std::any::TypeId::of::<K>()
+            || spec.value_type != std::any::TypeId::of::<V>()
+        {
+            return Err(StateError::WrongType {
+                name: name.to_owned(),
+                expected: spec.types.clone(),
+                asked: type_pair::<K, V>(),
+            });
+        }
+        Ok(index)
+    }
+
+    /// The position of state `name`.
+    pub(crate) fn state_named(&self, name: &str) -> Result<usize, StateError> {
+        self.inner
+            .states
+            .iter()
+            .position(|d| d.spec.name == name)
+            .ok_or_else(|| StateError::UnknownState(name.to_owned()))
+    }
+
+    fn handle(&self, partition: u32) -> Result<&PartitionHandle<H>, AskError> {
+        self.inner
+            .partitions
+            .get(partition as usize)
+            .ok_or(AskError::NoSuchPartition {
+                partition,
+                partitions: self.partitions(),
+            })
+    }
+
+    fn deadline(&self) -> Instant {
+        Instant::now() + self.timeout
+    }
+}
+
+/// Why a key could not be observed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ObserveError {
+    /// The key's bytes are not a key of the state.
+    #[error("the key does not decode as the state's key type: {0}")]
+    BadKey(String),
+    /// The state is unknown, has other types, or its store failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The partition did not answer.
+    #[error(transparent)]
+    Ask(#[from] AskError),
+}

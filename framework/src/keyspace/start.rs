@@ -1,0 +1,211 @@
+//! Starting a keyspace: registering its schemas, opening a store per partition and spawning
+//! the partition actors.
+
+use std::any::{Any, TypeId};
+use std::path::Path;
+use std::sync::Arc;
+
+use affinity_avro::SchemaRegistry;
+use futures_util::future::BoxFuture;
+use tokio::sync::{broadcast, mpsc};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::Instrument;
+
+use super::keyspace_ref::Inner;
+use super::{DynKeyspace, Keyspace, KeyspaceError, KeyspaceRef};
+use crate::config::{KeyspaceConfig, StoreBackend};
+use crate::partition::core::PartitionCore;
+use crate::partition::{Handler, PartitionHandle};
+use crate::partitioner::Partitioner;
+use crate::state::{StateChange, StateDef, StateError, StateSchemas, StateSpec};
+use crate::store::{MemoryStore, RocksOptions, RocksStore, Store};
+
+/// How many changes a store-wide listener may fall behind per partition before it loses some.
+const LISTENER_CAPACITY: usize = 1024;
+
+/// What starting a keyspace needs from the node.
+pub(crate) struct StartEnv<'a> {
+    pub(crate) data_dir: &'a Path,
+    pub(crate) backend: StoreBackend,
+    pub(crate) registry: &'a dyn SchemaRegistry,
+    pub(crate) overrides: Option<&'a KeyspaceConfig>,
+    pub(crate) stop: CancellationToken,
+    pub(crate) tracker: TaskTracker,
+}
+
+/// A started keyspace: its typed handle (a `KeyspaceRef<H>` as `Any`) and its dynamic one.
+pub(crate) struct Started {
+    pub(crate) handler: TypeId,
+    pub(crate) typed: Box<dyn Any + Send + Sync>,
+    pub(crate) dynamic: Arc<dyn DynKeyspace>,
+}
+
+/// A keyspace declaration whose handler type is erased, so a node can hold several.
+pub(crate) trait StartKeyspace: Send {
+    fn name(&self) -> &str;
+    fn start<'a>(
+        self: Box<Self>,
+        env: &'a StartEnv<'a>,
+    ) -> BoxFuture<'a, Result<Started, KeyspaceError>>;
+}
+
+impl<H: Handler> StartKeyspace for Keyspace<H> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn start<'a>(
+        self: Box<Self>,
+        env: &'a StartEnv<'a>,
+    ) -> BoxFuture<'a, Result<Started, KeyspaceError>> {
+        Box::pin(async move {
+            let keyspace = (*self).start_typed(env).await?;
+            Ok(Started {
+                handler: TypeId::of::<H>(),
+                typed: Box::new(keyspace.clone()),
+                dynamic: Arc::new(keyspace),
+            })
+        })
+    }
+}
+
+impl<H: Handler> Keyspace<H> {
+    async fn start_typed(self, env: &StartEnv<'_>) -> Result<KeyspaceRef<H>, KeyspaceError> {
+        if !self.problems.is_empty() {
+            return Err(KeyspaceError::Declaration {
+                name: self.name,
+                problems: self.problems,
+            });
+        }
+        let partitions = env
+            .overrides
+            .and_then(|o| o.partitions)
+            .unwrap_or(self.partitions);
+        let mut states = Vec::with_capacity(self.states.len());
+        for spec in self.states {
+            let schemas = register(&self.name, &spec, env.registry).await?;
+            states.push(StateDef { spec, schemas });
+        }
+        let states: Arc<[StateDef]> = states.into();
+        let mut tables = Vec::new();
+        for def in states.iter() {
+            tables.push(def.spec.table().to_owned());
+            tables.extend(def.spec.expiry_table());
+        }
+
+        let mut handles = Vec::new();
+        let mut listeners = Vec::new();
+        for partition in 0..partitions.get() {
+            let store = open_store(env, &self.name, partition, &tables).map_err(|source| {
+                KeyspaceError::Store {
+                    keyspace: self.name.clone(),
+                    partition,
+                    source,
+                }
+            })?;
+            let senders: Arc<[broadcast::Sender<StateChange>]> = states
+                .iter()
+                .map(|_| broadcast::Sender::new(LISTENER_CAPACITY))
+                .collect();
+            let core = PartitionCore::new(partition, store, states.clone(), senders.clone())
+                .map_err(|source| KeyspaceError::Store {
+                    keyspace: self.name.clone(),
+                    partition,
+                    source,
+                })?;
+            tracing::info!(keyspace = %self.name, partition, offset = core.offset(), "partition starting");
+            let (tx, rx) = mpsc::channel(self.mailbox);
+            let span = tracing::info_span!("partition", keyspace = %self.name, partition);
+            env.tracker.spawn(
+                crate::partition::run(
+                    self.name.clone(),
+                    (self.handler)(partition),
+                    core,
+                    rx,
+                    env.stop.clone(),
+                )
+                .instrument(span),
+            );
+            handles.push(PartitionHandle::new(tx));
+            listeners.push(senders);
+        }
+        Ok(KeyspaceRef {
+            inner: Arc::new(Inner {
+                name: self.name,
+                partitioner: Partitioner::new(partitions),
+                partitions: handles,
+                states,
+                listeners,
+                publish: self.publish,
+            }),
+            timeout: self.ask_timeout,
+        })
+    }
+}
+
+/// Registers a state's key and value schemas and loads every earlier value schema of its
+/// subject, so values written by earlier versions of the application still read.
+async fn register(
+    keyspace: &str,
+    spec: &StateSpec,
+    registry: &dyn SchemaRegistry,
+) -> Result<StateSchemas, KeyspaceError> {
+    let fail = |source| KeyspaceError::Registry {
+        keyspace: keyspace.to_owned(),
+        state: spec.name.clone(),
+        source,
+    };
+    let (key_subject, value_subject) = spec.subjects(keyspace);
+    let key_id = registry
+        .register(&key_subject, spec.key_schema)
+        .await
+        .map_err(fail)?;
+    let value_id = registry
+        .register(&value_subject, spec.value_schema)
+        .await
+        .map_err(fail)?;
+    let mut schemas = StateSchemas {
+        key_id: key_id.0,
+        value_id: value_id.0,
+        resolvers: Default::default(),
+    };
+    for version in registry.versions(&value_subject).await.map_err(fail)? {
+        let earlier = registry
+            .version(&value_subject, version)
+            .await
+            .map_err(fail)?;
+        if earlier.id == value_id {
+            continue;
+        }
+        match spec.resolver(&earlier.schema) {
+            Ok(resolver) => {
+                schemas.resolvers.insert(earlier.id.0, resolver);
+            }
+            Err(error) => tracing::warn!(
+                keyspace, state = %spec.name, schema_id = earlier.id.0, %error,
+                "values written with this earlier schema cannot be read"
+            ),
+        }
+    }
+    Ok(schemas)
+}
+
+fn open_store(
+    env: &StartEnv<'_>,
+    keyspace: &str,
+    partition: u32,
+    tables: &[String],
+) -> Result<Box<dyn Store>, StateError> {
+    Ok(match env.backend {
+        StoreBackend::Memory => Box::new(MemoryStore::new(tables)?),
+        _ => {
+            let path = env
+                .data_dir
+                .join("keyspaces")
+                .join(keyspace)
+                .join(partition.to_string());
+            Box::new(RocksStore::open(path, tables, &RocksOptions::default())?)
+        }
+    })
+}

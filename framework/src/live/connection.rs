@@ -1,0 +1,251 @@
+//! One `/live` connection: reads client frames, runs a task per subscription and per publish,
+//! and writes server frames from one bounded queue.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use affinity_protocol::ProtocolError;
+use affinity_protocol::frame::{
+    ClientFrame, ErrorCode, Pong, Publish, Published, ServerFrame, Subscribe, decode_limited,
+    encode,
+};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::{Semaphore, mpsc};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::LiveContext;
+use super::frames::{error_frame, observe_error, publish_error};
+use super::subscription::follow;
+
+/// Serves one upgraded socket until the client closes it, goes silent, breaks the protocol
+/// at the WebSocket level, or the node shuts down.
+pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
+    let limits = &ctx.limits;
+    let (mut sink, mut stream) = socket.split();
+    let (out, mut queue) = mpsc::channel::<ServerFrame>(limits.queue_capacity);
+    let stop = ctx.stop.child_token();
+    let tasks = TaskTracker::new();
+
+    // The writer owns the sink: frames leave in the order they were queued.
+    let writer_stop = stop.clone();
+    let writer = tokio::spawn(async move {
+        loop {
+            let frame = tokio::select! {
+                frame = queue.recv() => frame,
+                () = writer_stop.cancelled() => None,
+            };
+            let Some(frame) = frame else { break };
+            if sink
+                .send(Message::Binary(encode(&frame).into()))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+        // Best effort: the peer may already be gone.
+        let _ = sink
+            .send(Message::Close(Some(CloseFrame {
+                code: close_code::AWAY,
+                reason: "closing".into(),
+            })))
+            .await;
+        let _ = sink.close().await;
+    });
+
+    let mut conn = Connection {
+        ctx: &ctx,
+        out: out.clone(),
+        stop: stop.clone(),
+        tasks: tasks.clone(),
+        subs: HashMap::new(),
+        ended: mpsc::channel(limits.max_subscriptions.max(1)),
+        publishes: Arc::new(Semaphore::new(limits.max_publishes.max(1))),
+    };
+    loop {
+        let message = tokio::select! {
+            () = stop.cancelled() => break,
+            Some(sub_id) = conn.ended.1.recv() => {
+                conn.subs.remove(&sub_id);
+                continue;
+            }
+            message = tokio::time::timeout(limits.idle_timeout, stream.next()) => message,
+        };
+        match message {
+            Err(_) => {
+                tracing::debug!("live connection idle past its heartbeat; closing");
+                break;
+            }
+            Ok(None | Some(Ok(Message::Close(_)))) => break,
+            Ok(Some(Err(error))) => {
+                tracing::debug!(%error, "live connection failed");
+                break;
+            }
+            Ok(Some(Ok(Message::Binary(bytes)))) => {
+                if !conn.frame(&bytes).await {
+                    break;
+                }
+            }
+            Ok(Some(Ok(Message::Text(_)))) => {
+                if !conn
+                    .send(error_frame(
+                        None,
+                        None,
+                        ErrorCode::BadFrame,
+                        "only binary frames are accepted",
+                    ))
+                    .await
+                {
+                    break;
+                }
+            }
+            // WebSocket pings are answered by the library; pongs need nothing.
+            Ok(Some(Ok(_))) => {}
+        }
+    }
+    stop.cancel();
+    tasks.close();
+    tasks.wait().await;
+    drop(conn);
+    drop(out);
+    let _ = writer.await;
+}
+
+/// The state of one connection's reading side.
+struct Connection<'a> {
+    ctx: &'a LiveContext,
+    out: mpsc::Sender<ServerFrame>,
+    stop: CancellationToken,
+    tasks: TaskTracker,
+    /// Live subscriptions, each with the token that ends it.
+    subs: HashMap<i64, CancellationToken>,
+    /// Subscriptions whose task ended by itself (an error, a stopped partition).
+    ended: (mpsc::Sender<i64>, mpsc::Receiver<i64>),
+    publishes: Arc<Semaphore>,
+}
+
+impl Connection<'_> {
+    /// Handles one binary message; `false` when the connection should close.
+    async fn frame(&mut self, bytes: &[u8]) -> bool {
+        match decode_limited::<ClientFrame>(bytes, self.ctx.limits.max_frame_size) {
+            Ok(ClientFrame::Subscribe(s)) => self.subscribe(s).await,
+            Ok(ClientFrame::Unsubscribe(u)) => {
+                if let Some(token) = self.subs.remove(&u.sub_id) {
+                    token.cancel();
+                }
+                true
+            }
+            Ok(ClientFrame::Publish(p)) => self.publish(p).await,
+            Ok(ClientFrame::Ping(ping)) => {
+                self.send(ServerFrame::Pong(Pong { nonce: ping.nonce }))
+                    .await
+            }
+            Err(error) => {
+                let message = match error {
+                    ProtocolError::UnknownFrame { .. } => {
+                        "a kind of frame this server does not know".to_owned()
+                    }
+                    other => other.to_string(),
+                };
+                self.send(error_frame(None, None, ErrorCode::BadFrame, message))
+                    .await
+            }
+        }
+    }
+
+    async fn subscribe(&mut self, s: Subscribe) -> bool {
+        let sub_id = s.sub_id;
+        let refuse = |code, message: String| error_frame(Some(sub_id), None, code, message);
+        if self.subs.contains_key(&sub_id) {
+            return self
+                .send(refuse(
+                    ErrorCode::BadFrame,
+                    format!("sub_id {sub_id} is already in use"),
+                ))
+                .await;
+        }
+        if self.subs.len() >= self.ctx.limits.max_subscriptions {
+            return self
+                .send(refuse(
+                    ErrorCode::Overloaded,
+                    format!(
+                        "at most {} subscriptions per connection",
+                        self.ctx.limits.max_subscriptions
+                    ),
+                ))
+                .await;
+        }
+        let Some(keyspace) = self.ctx.keyspaces.named(&s.keyspace).cloned() else {
+            return self
+                .send(refuse(
+                    ErrorCode::UnknownKeyspace,
+                    format!("no keyspace named `{}`", s.keyspace),
+                ))
+                .await;
+        };
+        let token = self.stop.child_token();
+        self.subs.insert(sub_id, token.clone());
+        let out = self.out.clone();
+        let ended = self.ended.0.clone();
+        let held = s.resume_from.and_then(|o| u64::try_from(o).ok());
+        self.tasks.spawn(async move {
+            match keyspace.observe(&s.state, &s.key).await {
+                Ok(reader) => follow(sub_id, reader, held, out, token).await,
+                Err(error) => {
+                    let (code, message) = observe_error(&error);
+                    let _ = out
+                        .send(error_frame(Some(sub_id), None, code, message))
+                        .await;
+                }
+            }
+            // Capacity is the subscription limit, so this never waits.
+            let _ = ended.try_send(sub_id);
+        });
+        true
+    }
+
+    async fn publish(&mut self, p: Publish) -> bool {
+        let request_id = p.request_id;
+        let Some(keyspace) = self.ctx.keyspaces.named(&p.keyspace).cloned() else {
+            return self
+                .send(error_frame(
+                    None,
+                    Some(request_id),
+                    ErrorCode::UnknownKeyspace,
+                    format!("no keyspace named `{}`", p.keyspace),
+                ))
+                .await;
+        };
+        // Past the limit, reading waits for a publish to finish: backpressure to the client.
+        let permit = tokio::select! {
+            permit = self.publishes.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => return false,
+            },
+            () = self.stop.cancelled() => return false,
+        };
+        let out = self.out.clone();
+        self.tasks.spawn(async move {
+            let frame = match keyspace.publish(&p.key, &p.message).await {
+                Ok(()) => ServerFrame::Published(Published { request_id }),
+                Err(error) => {
+                    let (code, message) = publish_error(&error);
+                    error_frame(None, Some(request_id), code, message)
+                }
+            };
+            let _ = out.send(frame).await;
+            drop(permit);
+        });
+        true
+    }
+
+    /// Queues a frame; `false` if the connection is closing.
+    async fn send(&self, frame: ServerFrame) -> bool {
+        tokio::select! {
+            sent = self.out.send(frame) => sent.is_ok(),
+            () = self.stop.cancelled() => false,
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! [`NodeError`].
+
+use std::net::SocketAddr;
+
+use crate::config::ConfigError;
+use crate::keyspace::KeyspaceError;
+
+/// Why a node could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NodeError {
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A keyspace could not start.
+    #[error(transparent)]
+    Keyspace(#[from] KeyspaceError),
+    /// Two keyspaces with one name or one handler type.
+    #[error(
+        "keyspace `{0}` is declared twice, or shares its handler type with another keyspace (`KeyspaceRef<H>` must name exactly one)"
+    )]
+    DuplicateKeyspace(String),
+    /// The embedded schema registry could not open.
+    #[error("the schema registry failed: {0}")]
+    Registry(#[from] affinity_avro::RegistryError),
+    /// The HTTP listener could not bind.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serving HTTP failed.
+    #[error("the HTTP server failed: {0}")]
+    Serve(#[source] std::io::Error),
+    /// Waiting for a shutdown signal failed.
+    #[error("cannot wait for shutdown signals: {0}")]
+    Signal(#[source] std::io::Error),
+}

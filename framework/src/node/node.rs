@@ -1,0 +1,166 @@
+//! [`Node`]: one Affinity process — its keyspaces, its HTTP surface and its lifecycle.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use affinity_avro::{MemoryRegistry, SchemaRegistry};
+use axum::{Extension, Router};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::{NodeError, RunningNode};
+use crate::config::{NodeConfig, StoreBackend};
+use crate::keyspace::start::{StartEnv, StartKeyspace};
+use crate::keyspace::{Keyspace, Keyspaces};
+use crate::live::{LiveContext, LiveLimits};
+use crate::partition::Handler;
+
+/// A node: keyspaces, an HTTP router, a configuration (DESIGN.md §3).
+///
+/// ```no_run
+/// use affinity::keyspace::Keyspace;
+/// use affinity::node::Node;
+/// use axum::Router;
+///
+/// # async fn run() -> Result<(), affinity::node::NodeError> {
+/// let kv = Keyspace::new("kv").partitions(4).state::<String, String>("entries");
+/// Node::from_config("node.toml")?
+///     .keyspace(kv)
+///     .router(Router::new())
+///     .run()
+///     .await
+/// # }
+/// ```
+///
+/// [`run`](Self::run) serves until SIGINT or SIGTERM, then shuts down gracefully: it stops
+/// accepting connections, lets in-flight requests finish, closes live connections, lets every
+/// partition finish the messages it accepted and closes the stores. [`start`](Self::start)
+/// does the same in the background and returns a [`RunningNode`] (tests, embedding).
+pub struct Node {
+    config: NodeConfig,
+    keyspaces: Vec<Box<dyn StartKeyspace>>,
+    router: Router,
+    registry: Option<Arc<dyn SchemaRegistry>>,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.keyspaces.iter().map(|k| k.name()).collect();
+        f.debug_struct("Node")
+            .field("config", &self.config)
+            .field("keyspaces", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Node {
+    /// A node with `config`.
+    pub fn new(config: NodeConfig) -> Self {
+        Node {
+            config,
+            keyspaces: Vec::new(),
+            router: Router::new(),
+            registry: None,
+        }
+    }
+
+    /// A node configured by the TOML file at `path` and the `AFFINITY_*` environment variables
+    /// (see [`config`](crate::config)).
+    pub fn from_config(path: impl AsRef<Path>) -> Result<Self, NodeError> {
+        Ok(Node::new(NodeConfig::load(path)?))
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &NodeConfig {
+        &self.config
+    }
+
+    /// Adds a keyspace.
+    #[must_use]
+    pub fn keyspace<H: Handler>(mut self, keyspace: Keyspace<H>) -> Self {
+        self.keyspaces.push(Box::new(keyspace));
+        self
+    }
+
+    /// Merges the application's routes into the node's (which add `/live`, `/schemas`,
+    /// `/health`, `/ready` and `/metrics`).
+    #[must_use]
+    pub fn router(mut self, router: Router) -> Self {
+        self.router = self.router.merge(router);
+        self
+    }
+
+    /// Uses `registry` for schemas instead of the embedded one.
+    #[must_use]
+    pub fn registry(mut self, registry: Arc<dyn SchemaRegistry>) -> Self {
+        self.registry = Some(registry);
+        self
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
+    pub async fn run(self) -> Result<(), NodeError> {
+        let running = self.start().await?;
+        super::signal::shutdown_signal().await?;
+        tracing::info!("shutdown signal received");
+        running.shutdown().await
+    }
+
+    /// Starts the keyspaces and the HTTP listener and returns the running node.
+    pub async fn start(self) -> Result<RunningNode, NodeError> {
+        let config = self.config;
+        config.validate()?;
+        config.check_keyspaces(self.keyspaces.iter().map(|k| k.name()))?;
+        let data_dir = config.data_dir();
+        let registry = match self.registry {
+            Some(registry) => registry,
+            None => default_registry(&config)?,
+        };
+        let stop = CancellationToken::new();
+        let tracker = TaskTracker::new();
+        let mut keyspaces = Keyspaces::default();
+        for keyspace in self.keyspaces {
+            let name = keyspace.name().to_owned();
+            let env = StartEnv {
+                data_dir: &data_dir,
+                backend: config.store.backend,
+                registry: registry.as_ref(),
+                overrides: config.keyspace(&name),
+                stop: stop.child_token(),
+                tracker: tracker.clone(),
+            };
+            let started = keyspace.start(&env).await;
+            let started = match started {
+                Ok(started) => started,
+                Err(e) => {
+                    stop.cancel();
+                    tracker.close();
+                    tracker.wait().await;
+                    return Err(e.into());
+                }
+            };
+            keyspaces
+                .add(started)
+                .map_err(NodeError::DuplicateKeyspace)?;
+        }
+        let keyspaces = Arc::new(keyspaces);
+        let http_stop = CancellationToken::new();
+        let live = Arc::new(LiveContext {
+            keyspaces: keyspaces.clone(),
+            limits: LiveLimits::new(&config.live),
+            stop: http_stop.child_token(),
+        });
+        let app = self
+            .router
+            .merge(crate::live::routes(live))
+            .layer(Extension(keyspaces.clone()));
+        RunningNode::serve(config, app, keyspaces, registry, http_stop, stop, tracker).await
+    }
+}
+
+/// The embedded registry: in memory for a memory-backed node, otherwise kept in the data dir.
+fn default_registry(config: &NodeConfig) -> Result<Arc<dyn SchemaRegistry>, NodeError> {
+    match config.store.backend {
+        StoreBackend::Memory => Ok(Arc::new(MemoryRegistry::new())),
+        _ => Ok(Arc::new(MemoryRegistry::new())),
+    }
+}

@@ -1,0 +1,110 @@
+//! [`RunningNode`]: a started node, and its graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use affinity_avro::SchemaRegistry;
+use axum::Router;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::NodeError;
+use crate::config::NodeConfig;
+use crate::keyspace::{KeyspaceRef, Keyspaces};
+use crate::partition::Handler;
+
+/// A node that is serving. Dropping it does not stop it; call [`shutdown`](Self::shutdown).
+pub struct RunningNode {
+    addr: SocketAddr,
+    keyspaces: Arc<Keyspaces>,
+    registry: Arc<dyn SchemaRegistry>,
+    /// Stops accepting HTTP connections and starts the graceful drain.
+    http_stop: CancellationToken,
+    /// Stops the partitions (after HTTP has drained).
+    partitions_stop: CancellationToken,
+    server: JoinHandle<std::io::Result<()>>,
+    tracker: TaskTracker,
+}
+
+impl std::fmt::Debug for RunningNode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningNode")
+            .field("addr", &self.addr)
+            .field("keyspaces", &self.keyspaces)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningNode {
+    pub(crate) async fn serve(
+        config: NodeConfig,
+        app: Router,
+        keyspaces: Arc<Keyspaces>,
+        registry: Arc<dyn SchemaRegistry>,
+        http_stop: CancellationToken,
+        partitions_stop: CancellationToken,
+        tracker: TaskTracker,
+    ) -> Result<RunningNode, NodeError> {
+        let addr = config.http.listen;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| NodeError::Bind { addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| NodeError::Bind { addr, source })?;
+        let drain = http_stop.clone();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(drain.cancelled_owned())
+                .await
+        });
+        tracing::info!(%addr, keyspaces = ?keyspaces.names(), "node serving");
+        Ok(RunningNode {
+            addr,
+            keyspaces,
+            registry,
+            http_stop,
+            partitions_stop,
+            server,
+            tracker,
+        })
+    }
+
+    /// The address the HTTP listener is bound to (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The running keyspace whose partitions run `H`.
+    pub fn keyspace<H: Handler>(&self) -> Option<KeyspaceRef<H>> {
+        self.keyspaces.typed::<H>()
+    }
+
+    /// The node's schema registry.
+    pub fn registry(&self) -> &Arc<dyn SchemaRegistry> {
+        &self.registry
+    }
+
+    /// A token that, cancelled, starts the same shutdown as [`shutdown`](Self::shutdown)
+    /// without waiting for it.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.http_stop.clone()
+    }
+
+    /// Shuts down gracefully: stops accepting connections, waits for in-flight requests and
+    /// closes live connections, then stops the partitions (each finishes the messages it
+    /// accepted) and closes their stores.
+    pub async fn shutdown(self) -> Result<(), NodeError> {
+        self.http_stop.cancel();
+        let served = match self.server.await {
+            Ok(result) => result.map_err(NodeError::Serve),
+            Err(join) => Err(NodeError::Serve(std::io::Error::other(join.to_string()))),
+        };
+        self.partitions_stop.cancel();
+        self.tracker.close();
+        self.tracker.wait().await;
+        tracing::info!("node stopped");
+        served
+    }
+}

@@ -1,0 +1,18 @@
+//! Partition actors (DESIGN.md §3): each partition of a keyspace is one task that owns the
+//! partition's store and runs the keyspace's [`Handler`] on the messages sent to it, one at a
+//! time, from a bounded mailbox.
+//!
+//! Applications implement [`Handler`] and [`Handles<M>`](Handles) for each [`Message`] type;
+//! while handling a message they reach the partition's states through the [`Context`]. Callers
+//! send messages through [`KeyspaceRef`](crate::keyspace::KeyspaceRef).
+
+mod actor;
+mod context;
+pub(crate) mod core;
+mod handle;
+mod handler;
+
+pub(crate) use actor::{Job, run};
+pub use context::Context;
+pub(crate) use handle::PartitionHandle;
+pub use handler::{Handler, Handles, Message, StateOnly};
