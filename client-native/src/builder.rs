@@ -41,6 +41,7 @@ pub struct ClientBuilder {
     request_timeout: Duration,
     max_response_bytes: usize,
     schemas_path: String,
+    subscription_buffer: usize,
 }
 
 impl ClientBuilder {
@@ -53,6 +54,7 @@ impl ClientBuilder {
             request_timeout: Duration::from_secs(30),
             max_response_bytes: 16 << 20,
             schemas_path: "/schemas".to_owned(),
+            subscription_buffer: 16,
         }
     }
 
@@ -95,6 +97,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How many undelivered values each subscription buffers (default 16, at least 1). A
+    /// consumer further behind skips the oldest of them: it always gets the latest value, in
+    /// order, but not every intermediate one. 1 makes each subscription a latest-value cell.
+    pub fn subscription_buffer(mut self, updates: usize) -> Self {
+        self.subscription_buffer = updates.max(1);
+        self
+    }
+
     /// Builds the client and starts its driver task. Nothing is connected yet: the live
     /// WebSocket opens at the first subscribe, publish or [`Client::ensure_connected`]. Must be
     /// called inside a tokio runtime.
@@ -127,6 +137,7 @@ impl ClientBuilder {
             commands,
             dropped,
             cancel,
+            buffer: self.subscription_buffer,
             task: Mutex::new(Some(task)),
         })))
     }

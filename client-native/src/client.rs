@@ -32,6 +32,8 @@ pub(crate) struct Shared {
     /// Unsubscribes of dropped subscriptions.
     pub(crate) dropped: mpsc::Sender<SubId>,
     pub(crate) cancel: CancellationToken,
+    /// Each subscription's buffer of undelivered updates.
+    pub(crate) buffer: usize,
     pub(crate) task: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -87,7 +89,7 @@ impl Client {
         state: &str,
         key: &K,
     ) -> Result<Subscription<V>, ClientError> {
-        let slot = Arc::new(Slot::default());
+        let slot = Arc::new(Slot::new(self.shared.buffer));
         let (reply, answer) = oneshot::channel();
         self.command(Command::Subscribe {
             keyspace: keyspace.to_owned(),

@@ -52,13 +52,15 @@
 //! Avro schema resolution otherwise — so a client built with an older or newer version of a
 //! type keeps reading values the server writes with another.
 //!
-//! **Slow consumers.** Each subscription has a one-value slot between the driver and its
-//! stream (a latest-value slot, like `tokio::sync::watch`): the driver never waits for a
-//! consumer and overwrites a value not yet taken with the newer one. A subscription read
-//! slowly therefore skips intermediate values and sees the latest, in order — never an older
-//! value after a newer one — as DESIGN §4.5 allows; it cannot hold up the other subscriptions
-//! or the socket. (The session's own event queue coalesces the same way past its bound, but the
-//! driver drains it after every input, so it never fills.)
+//! **Slow consumers.** Between the driver and each subscription's stream is a small bounded
+//! buffer ([`ClientBuilder::subscription_buffer`], 16 values by default): the driver never
+//! waits for a consumer, and when a buffer is full it drops that subscription's **oldest**
+//! undelivered value to make room. A subscription read slowly therefore skips intermediate
+//! values but always ends at the latest, in order — never an older value after a newer one —
+//! as DESIGN §4.5 allows; it cannot hold up the other subscriptions or the socket. With a
+//! buffer of 1 each subscription is a latest-value cell, like `tokio::sync::watch`. (The
+//! session's own event queue coalesces the same way past its bound, but the driver drains it
+//! after every input, so it never fills.)
 //!
 //! Dropping a [`Subscription`] unsubscribes. The driver task stops when the client and all its
 //! subscriptions are dropped, or at [`Client::shutdown`].

@@ -1,13 +1,17 @@
-//! [`Slot`]: a subscription's latest undelivered update, between the driver task and the
+//! [`Slot`]: a subscription's undelivered updates, between the driver task and the
 //! [`Subscription`](crate::Subscription) stream.
 //!
-//! This is where slow consumers are handled: a slot holds **one** update. The driver never
-//! waits for a consumer — it overwrites an update that was not taken yet with the newer one —
-//! so a consumer that falls behind skips intermediate values and next sees the latest, as
-//! DESIGN §4.5 allows (coalesced, never reordered, the last never lost), and it cannot hold up
-//! other subscriptions or the socket. An end (the server's error, or the client shutting down)
-//! is kept apart and delivered after the last update.
+//! This is where slow consumers are handled: a slot holds at most `capacity` updates
+//! ([`ClientBuilder::subscription_buffer`](crate::ClientBuilder::subscription_buffer)). The
+//! driver never waits for a consumer: when the slot is full, the oldest undelivered update
+//! is dropped to make room for the new one. A consumer that falls far behind thus skips
+//! intermediate values but always ends at the latest, in order, as DESIGN §4.5 allows
+//! (coalesced, never reordered, the last never lost), and it cannot hold up other
+//! subscriptions or the socket. With a capacity of 1 the slot is a pure latest-value cell. An
+//! end (the server's error, or the client shutting down) is kept apart and delivered after the
+//! last update.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
@@ -48,28 +52,41 @@ pub(crate) enum Taken {
 
 #[derive(Debug, Default)]
 struct Inner {
-    update: Option<Update>,
+    updates: VecDeque<Update>,
     end: Option<End>,
     /// The end was delivered: the stream is over.
     over: bool,
     waker: Option<Waker>,
 }
 
-/// One subscription's latest-value slot.
-#[derive(Debug, Default)]
+/// One subscription's bounded buffer of updates.
+#[derive(Debug)]
 pub(crate) struct Slot {
     inner: Mutex<Inner>,
+    capacity: usize,
 }
 
 impl Slot {
-    /// Replaces any update not yet taken with `update`. Ignored once the slot has ended.
+    /// A slot of at most `capacity` (at least 1) updates.
+    pub(crate) fn new(capacity: usize) -> Self {
+        Slot {
+            inner: Mutex::default(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// Queues `update`, dropping the oldest update not yet taken when the slot is full.
+    /// Ignored once the slot has ended.
     pub(crate) fn put(&self, update: Update) {
         let waker = {
             let mut inner = self.lock();
             if inner.end.is_some() || inner.over {
                 return;
             }
-            inner.update = Some(update);
+            if inner.updates.len() >= self.capacity {
+                inner.updates.pop_front();
+            }
+            inner.updates.push_back(update);
             inner.waker.take()
         };
         if let Some(w) = waker {
@@ -92,11 +109,11 @@ impl Slot {
         }
     }
 
-    /// The next thing for the consumer: the pending update, else the end, else `Pending`
-    /// (after registering the waker).
+    /// The next thing for the consumer: the oldest pending update, else the end, else
+    /// `Pending` (after registering the waker).
     pub(crate) fn poll_take(&self, cx: &mut Context<'_>) -> Poll<Taken> {
         let mut inner = self.lock();
-        if let Some(update) = inner.update.take() {
+        if let Some(update) = inner.updates.pop_front() {
             return Poll::Ready(Taken::Update(update));
         }
         if inner.over {
@@ -136,9 +153,28 @@ mod tests {
         Update::Deleted { offset }
     }
 
+    fn offset(taken: Poll<Taken>) -> i64 {
+        match taken {
+            Poll::Ready(Taken::Update(Update::Deleted { offset })) => offset,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_full_slot_drops_its_oldest_update() {
+        let slot = Slot::new(3);
+        for o in 1..=10 {
+            slot.put(deleted(o));
+        }
+        assert_eq!([8, 9, 10].map(|_| offset(take(&slot))), [8, 9, 10]);
+        assert!(take(&slot).is_pending());
+        slot.put(deleted(11));
+        assert_eq!(offset(take(&slot)), 11);
+    }
+
     #[test]
     fn the_latest_update_wins_and_the_end_comes_last() {
-        let slot = Slot::default();
+        let slot = Slot::new(1);
         assert!(take(&slot).is_pending());
         slot.put(deleted(1));
         slot.put(deleted(2));
@@ -158,7 +194,7 @@ mod tests {
 
     #[test]
     fn a_closed_slot_ends_quietly() {
-        let slot = Slot::default();
+        let slot = Slot::new(0);
         slot.end(End::Closed);
         slot.end(End::Error(ClientError::Closed)); // only the first end counts
         assert!(matches!(take(&slot), Poll::Ready(Taken::Ended)));

@@ -23,8 +23,9 @@ use crate::typed::value_as;
 /// [`ClientError::Server`] and ends; when the client shuts down it just ends.
 ///
 /// Reconnects are invisible here: the subscription resumes from its last offset and the
-/// stream goes on. A consumer that reads slower than values arrive skips intermediate values
-/// and gets the latest one (a one-value slot per subscription; see the crate docs). Dropping
+/// stream goes on. A consumer more than
+/// [`ClientBuilder::subscription_buffer`](crate::ClientBuilder::subscription_buffer) values
+/// behind skips the oldest of them and still gets the latest (see the crate docs). Dropping
 /// the subscription unsubscribes.
 pub struct Subscription<V> {
     sub: SubId,
