@@ -63,6 +63,24 @@ async fn an_evolved_writer_schema_resolves_in_both_encodings() {
 }
 
 #[tokio::test]
+async fn an_unknown_writer_schema_is_an_error_naming_it() {
+    let server = TestServer::start().await;
+    let unknown = Writer {
+        id: 9,
+        ..Writer::evolved()
+    };
+    server.put_item(6, &unknown, &unknown.value(1, "x"));
+    let client = server.client().build().unwrap();
+    match client.get::<Counter>("/items/6").await {
+        Err(ClientError::Schema { id, reason }) => {
+            assert_eq!(id, 9);
+            assert!(reason.contains("404"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn error_statuses_keep_the_servers_message() {
     let server = TestServer::start().await;
     for encoding in [Encoding::Binary, Encoding::Json] {

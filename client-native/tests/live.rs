@@ -172,6 +172,35 @@ async fn an_evolved_writer_schema_resolves_into_the_reader_type() {
 }
 
 #[tokio::test]
+async fn a_writer_schema_not_registered_yet_is_fetched_again_until_it_is() {
+    let mut server = TestServer::start().await;
+    let client = server.client().build().unwrap();
+    let mut sub = client
+        .subscribe::<i64, Counter>("counters", "by_id", &5)
+        .await
+        .unwrap();
+    let mut conn = server.accept().await;
+    let s = conn.subscribe().await;
+    let late = Writer {
+        id: 9,
+        ..Writer::evolved()
+    };
+    conn.send(late.snapshot(s.sub_id, 1, &late.value(4, "late")))
+        .await;
+    within("a failed fetch", async {
+        while server.schema_fetches() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    let pending = tokio::time::timeout(Duration::from_millis(50), sub.next()).await;
+    assert!(pending.is_err(), "no value without its schema: {pending:?}");
+    server.register(&late);
+    assert_eq!(value(&mut sub).await, Some(c(4, "late")));
+    assert!(server.schema_fetches() >= 2);
+}
+
+#[tokio::test]
 async fn a_value_the_reader_type_cannot_read_is_an_error_and_the_stream_goes_on() {
     let mut server = TestServer::start().await;
     let client = server.client().build().unwrap();

@@ -84,9 +84,9 @@ impl Writer {
         }
     }
 
-    /// A value of this writer for the counter `n`, `name` (`extra` is true in the evolved one).
+    /// A value of this writer for the counter `n`, `name` (`extra` is true in an evolved one).
     pub fn value(&self, n: i64, name: &str) -> Value {
-        if self.id == EVOLVED_ID {
+        if self.schema.fingerprint() != Counter::fingerprint() {
             Value::Record(vec![
                 Value::Boolean(true),
                 Value::String(name.into()),
@@ -137,8 +137,8 @@ pub struct State {
     pub(crate) conns: mpsc::Sender<Conn>,
     pub(crate) schemas: Mutex<HashMap<i32, String>>,
     pub(crate) schema_fetches: AtomicUsize,
-    /// Items of `/items/{id}`: the writer schema id and the Avro binary value.
-    pub(crate) items: Mutex<HashMap<i64, (i32, Vec<u8>)>>,
+    /// Items of `/items/{id}`: the writer schema (id and schema) and the Avro binary value.
+    pub(crate) items: Mutex<HashMap<i64, (i32, Schema, Vec<u8>)>>,
     /// `Content-Type` and `Accept` of the last `/items` request.
     pub(crate) last_request: Mutex<(Option<String>, Option<String>)>,
 }
@@ -217,11 +217,22 @@ impl TestServer {
             .items
             .lock()
             .unwrap()
-            .insert(id, (writer.id, bytes));
+            .insert(id, (writer.id, writer.schema.clone(), bytes));
     }
 
+    /// An item's writer schema id and Avro binary value.
     pub fn item(&self, id: i64) -> Option<(i32, Vec<u8>)> {
-        self.state.items.lock().unwrap().get(&id).cloned()
+        let items = self.state.items.lock().unwrap();
+        items.get(&id).map(|(id, _, bytes)| (*id, bytes.clone()))
+    }
+
+    /// Registers `writer`'s schema under its id.
+    pub fn register(&self, writer: &Writer) {
+        self.state
+            .schemas
+            .lock()
+            .unwrap()
+            .insert(writer.id, writer.schema.to_json());
     }
 
     pub fn last_request(&self) -> (Option<String>, Option<String>) {

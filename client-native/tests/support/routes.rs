@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use affinity_avro::json::{value_from_json_str, value_to_json_string};
-use affinity_avro::{Avro, Schema, decode_value, encode_value};
+use affinity_avro::{Avro, decode_value, encode_value};
 use affinity_client::{AVRO_BINARY, JSON, SCHEMA_ID_HEADER};
 use affinity_protocol::frame::SUBPROTOCOL;
 use axum::Router;
@@ -76,17 +76,9 @@ fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
 
 /// An item in the encoding `Accept` asks for, with its writer schema id.
 fn item_response(state: &State, headers: &HeaderMap, id: i64) -> Response {
-    let Some((schema_id, bytes)) = state.items.lock().unwrap().get(&id).cloned() else {
+    let Some((schema_id, schema, bytes)) = state.items.lock().unwrap().get(&id).cloned() else {
         return json_error(StatusCode::NOT_FOUND, "not_found", &format!("no item {id}"));
     };
-    let text = state
-        .schemas
-        .lock()
-        .unwrap()
-        .get(&schema_id)
-        .cloned()
-        .unwrap();
-    let schema = Schema::parse(&text).unwrap();
     let schema_id_header = (
         axum::http::HeaderName::from_static(SCHEMA_ID_HEADER),
         schema_id.to_string(),
@@ -142,7 +134,8 @@ async fn put_item(
     };
     let mut bytes = Vec::new();
     encode_value(schema, &value, &mut bytes).unwrap();
-    state.items.lock().unwrap().insert(id, (COUNTER_ID, bytes));
+    let item = (COUNTER_ID, schema.clone(), bytes);
+    state.items.lock().unwrap().insert(id, item);
     item_response(&state, &headers, id)
 }
 
