@@ -85,7 +85,7 @@ impl FileRegistry {
         default: Compatibility,
     ) -> Result<FileRegistry, FileRegistryError> {
         let (journal, records) = Journal::open(dir.as_ref())?;
-        let memory = replay(journal.path(), records, default)?;
+        let memory = replay(journal.path(), journal.len(), records, default)?;
         tracing::debug!(path = %journal.path().display(), "schema registry journal replayed");
         Ok(FileRegistry {
             inner: Arc::new(Inner {
@@ -108,6 +108,7 @@ impl FileRegistry {
 /// must not renumber anything — and the levels are applied at the end.
 fn replay(
     path: &Path,
+    end: u64,
     records: Vec<StoredRecord>,
     default: Compatibility,
 ) -> Result<MemoryRegistry, FileRegistryError> {
@@ -146,19 +147,17 @@ fn replay(
             }
         }
     }
-    now(memory.set_compatibility(None, global)).map_err(|e| fail_at_end(path, e))?;
+    // Applying the levels happens after the last record: errors name the journal's end.
+    let at_end = |source| FileRegistryError::Replay {
+        path: path.to_path_buf(),
+        offset: end,
+        source,
+    };
+    now(memory.set_compatibility(None, global)).map_err(at_end)?;
     for (subject, level) in &levels {
-        now(memory.set_compatibility(Some(subject), *level)).map_err(|e| fail_at_end(path, e))?;
+        now(memory.set_compatibility(Some(subject), *level)).map_err(at_end)?;
     }
     Ok(memory)
-}
-
-fn fail_at_end(path: &Path, source: RegistryError) -> FileRegistryError {
-    FileRegistryError::Replay {
-        path: path.to_path_buf(),
-        offset: 0,
-        source,
-    }
 }
 
 /// The result of a [`MemoryRegistry`] future, which is ready at once (its documented contract);
@@ -331,5 +330,76 @@ impl SchemaRegistry for FileRegistry {
         let inner = Arc::clone(&self.inner);
         let subject = subject.to_owned();
         Box::pin(blocking(move || inner.delete_subject(&subject)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::super::journal::FILE_NAME;
+    use super::super::record::{MAGIC, encode};
+    use super::*;
+
+    /// A journal holding these payloads, each in an intact record.
+    fn journal_with(payloads: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = MAGIC.to_vec();
+        for p in payloads {
+            bytes.extend(encode(p.as_bytes()));
+        }
+        fs::write(dir.path().join(FILE_NAME), bytes).unwrap();
+        dir
+    }
+
+    #[test]
+    fn intact_records_that_cannot_be_applied_are_errors_with_their_offset() {
+        let first = r#"{"op":"register","subject":"s","schema":"\"int\""}"#;
+        let second_at = (MAGIC.len() + 12 + first.len()) as u64;
+        let cases = [
+            (
+                r#"{"op":"register","subject":"s","schema":"{\"type\":\"nope\"}"}"#,
+                "invalid schema",
+            ),
+            (r#"{"op":"delete_subject","subject":"never"}"#, "not found"),
+            (
+                r#"{"op":"compatibility","subject":null,"level":"SIDEWAYS"}"#,
+                "compatibility",
+            ),
+        ];
+        for (payload, expected) in cases {
+            let dir = journal_with(&[first, payload]);
+            match FileRegistry::open(dir.path()) {
+                Err(FileRegistryError::Replay { offset, source, .. }) => {
+                    assert_eq!(offset, second_at, "{payload}");
+                    assert!(source.to_string().contains(expected), "{source}");
+                }
+                other => panic!("{payload}: expected a replay error, got {other:?}"),
+            }
+        }
+        let dir = journal_with(&[first, r#"{"op":"rename","subject":"s"}"#]);
+        match FileRegistry::open(dir.path()) {
+            Err(FileRegistryError::Corrupt { offset, reason, .. }) => {
+                assert_eq!(offset, second_at);
+                assert!(reason.contains("unreadable record"), "{reason}");
+            }
+            other => panic!("expected Corrupt, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_journal_written_by_hand_replays() {
+        let dir = journal_with(&[
+            r#"{"op":"register","subject":"s","schema":"\"int\""}"#,
+            r#"{"op":"compatibility","subject":"s","level":"FULL"}"#,
+            r#"{"op":"register","subject":"t","schema":"\"int\""}"#,
+        ]);
+        let registry = FileRegistry::open(dir.path()).unwrap();
+        let latest = now(registry.latest("t")).unwrap();
+        assert_eq!((latest.id, latest.version), (SchemaId(1), 1));
+        assert_eq!(
+            now(registry.compatibility(Some("s"))).unwrap(),
+            Compatibility::Full
+        );
     }
 }
