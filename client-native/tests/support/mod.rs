@@ -131,6 +131,9 @@ impl Writer {
     }
 }
 
+/// A stored item: its writer schema id, the schema and the Avro binary value.
+pub type Item = (i32, Schema, Vec<u8>);
+
 /// What the server shares between its handlers and the test.
 #[derive(Debug)]
 pub struct State {
@@ -138,7 +141,7 @@ pub struct State {
     pub(crate) schemas: Mutex<HashMap<i32, String>>,
     pub(crate) schema_fetches: AtomicUsize,
     /// Items of `/items/{id}`: the writer schema (id and schema) and the Avro binary value.
-    pub(crate) items: Mutex<HashMap<i64, (i32, Schema, Vec<u8>)>>,
+    pub(crate) items: Mutex<HashMap<i64, Item>>,
     /// `Content-Type` and `Accept` of the last `/items` request.
     pub(crate) last_request: Mutex<(Option<String>, Option<String>)>,
 }
