@@ -448,6 +448,29 @@ async fn heartbeats_keep_a_connection_and_silence_replaces_it() {
 }
 
 #[tokio::test]
+async fn heartbeats_can_be_turned_off() {
+    let mut server = TestServer::start().await;
+    let client = Client::builder(&server.base)
+        .session(SessionConfig {
+            ping_interval: Duration::MAX,
+            pong_timeout: Duration::MAX,
+            ..SessionConfig::default()
+        })
+        .build()
+        .unwrap();
+    let mut sub = client
+        .subscribe::<i64, Counter>("counters", "by_id", &1)
+        .await
+        .unwrap();
+    let mut conn = server.accept().await;
+    let s = conn.subscribe().await;
+    let w = Writer::counter();
+    conn.send(w.snapshot(s.sub_id, 1, &w.value(1, "a"))).await;
+    assert_eq!(value(&mut sub).await, Some(c(1, "a")));
+    assert_eq!(conn.pings(), 0);
+}
+
+#[tokio::test]
 async fn shutdown_ends_streams_and_fails_live_calls() {
     let mut server = TestServer::start().await;
     let client = server.client().build().unwrap();

@@ -127,7 +127,12 @@ impl Driver {
     }
 
     async fn next_input(&mut self) -> Input {
-        let deadline = self.session.poll_timeout().map(|d| self.epoch + d);
+        // A deadline past what an Instant can hold (a ping interval of Duration::MAX, say) is
+        // never.
+        let deadline = self
+            .session
+            .poll_timeout()
+            .and_then(|d| self.epoch.checked_add(d));
         let Driver {
             cancel,
             commands,

@@ -23,7 +23,9 @@ use crate::typed::value_as;
 /// [`ClientError::Server`] and ends; when the client shuts down it just ends.
 ///
 /// Reconnects are invisible here: the subscription resumes from its last offset and the
-/// stream goes on. A consumer more than
+/// stream goes on. While the server cannot be reached the stream just waits, and the client
+/// keeps reconnecting with backoff (failures are logged with `tracing`; use
+/// [`Client::ensure_connected`](crate::Client::ensure_connected) to see them). A consumer more than
 /// [`ClientBuilder::subscription_buffer`](crate::ClientBuilder::subscription_buffer) values
 /// behind skips the oldest of them and still gets the latest (see the crate docs). Dropping
 /// the subscription unsubscribes.
