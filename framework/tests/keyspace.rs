@@ -1,6 +1,8 @@
 //! Keyspaces, partitions and states through `KeyspaceRef`: typed state operations, ordering,
 //! TTL, observers, listeners, restarts and failures.
 
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 mod support;
 
 use std::time::Duration;

@@ -24,6 +24,21 @@ pub enum AskError {
     },
 }
 
+impl From<AskError> for crate::gateway::ApiError {
+    /// A partition that is not running answers 503 (retry shortly), one that did not answer in
+    /// time 504, and a failed handler 500.
+    fn from(error: AskError) -> Self {
+        use crate::gateway::ApiError;
+        match error {
+            AskError::Stopped => ApiError::Unavailable {
+                retry_after: std::time::Duration::from_secs(1),
+            },
+            AskError::Timeout => ApiError::Timeout,
+            AskError::Failed | AskError::NoSuchPartition { .. } => ApiError::internal(error),
+        }
+    }
+}
+
 /// An error in a keyspace's declaration or when starting it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -5,7 +5,7 @@ use std::any::{Any, TypeId};
 use std::path::Path;
 use std::sync::Arc;
 
-use affinity_avro::SchemaRegistry;
+use affinity_avro::{Schema, SchemaRegistry};
 use futures_util::future::BoxFuture;
 use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
@@ -36,6 +36,8 @@ pub(crate) struct StartEnv<'a> {
 
 /// A started keyspace: its typed handle (a `KeyspaceRef<H>` as `Any`) and its dynamic one.
 pub(crate) struct Started {
+    /// Every state's key and value schema with its registry id, for the gateway.
+    pub(crate) schema_ids: Vec<(&'static Schema, u32)>,
     pub(crate) handler: TypeId,
     pub(crate) typed: Box<dyn Any + Send + Sync>,
     pub(crate) dynamic: Arc<dyn DynKeyspace>,
@@ -61,7 +63,19 @@ impl<H: Handler> StartKeyspace for Keyspace<H> {
     ) -> BoxFuture<'a, Result<Started, KeyspaceError>> {
         Box::pin(async move {
             let keyspace = (*self).start_typed(env).await?;
+            let schema_ids = keyspace
+                .inner
+                .states
+                .iter()
+                .flat_map(|d| {
+                    [
+                        (d.spec.key_schema, d.schemas.key_id),
+                        (d.spec.value_schema, d.schemas.value_id),
+                    ]
+                })
+                .collect();
             Ok(Started {
+                schema_ids,
                 handler: TypeId::of::<H>(),
                 typed: Box::new(keyspace.clone()),
                 dynamic: Arc::new(keyspace),

@@ -21,8 +21,11 @@ pub enum NodeError {
     )]
     DuplicateKeyspace(String),
     /// The embedded schema registry could not open.
-    #[error("the schema registry failed: {0}")]
-    Registry(#[from] affinity_avro::RegistryError),
+    #[error(transparent)]
+    Registry(#[from] crate::registry::FileRegistryError),
+    /// The node's metrics could not be registered.
+    #[error(transparent)]
+    Metrics(#[from] crate::metrics::MetricsError),
     /// The HTTP listener could not bind.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

@@ -3,17 +3,21 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use affinity_avro::{MemoryRegistry, SchemaRegistry};
+use affinity_avro::{MemoryRegistry, SchemaId, SchemaRegistry};
 use axum::{Extension, Router};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::running::Started;
 use super::{NodeError, RunningNode};
 use crate::config::{NodeConfig, StoreBackend};
+use crate::gateway::{Gateway, GatewayLayers, Readiness, ops_routes};
 use crate::keyspace::start::{StartEnv, StartKeyspace};
 use crate::keyspace::{Keyspace, Keyspaces};
 use crate::live::{LiveContext, LiveLimits};
+use crate::metrics::{HttpMetrics, Metrics};
 use crate::partition::Handler;
+use crate::registry::{FileRegistry, REGISTRY_DIR, schema_routes};
 
 /// A node: keyspaces, an HTTP router, a configuration (DESIGN.md §3).
 ///
@@ -118,6 +122,7 @@ impl Node {
         let stop = CancellationToken::new();
         let tracker = TaskTracker::new();
         let mut keyspaces = Keyspaces::default();
+        let mut schema_ids = Vec::new();
         for keyspace in self.keyspaces {
             let name = keyspace.name().to_owned();
             let env = StartEnv {
@@ -138,11 +143,18 @@ impl Node {
                     return Err(e.into());
                 }
             };
+            schema_ids.extend(started.schema_ids.iter().copied());
             keyspaces
                 .add(started)
                 .map_err(NodeError::DuplicateKeyspace)?;
         }
         let keyspaces = Arc::new(keyspaces);
+        let gateway = Gateway::with_registry(registry.clone());
+        for (schema, id) in schema_ids {
+            gateway.set_schema_id(schema, SchemaId(id));
+        }
+        let metrics = Metrics::new();
+        let readiness = Readiness::new();
         let http_stop = CancellationToken::new();
         let live = Arc::new(LiveContext {
             keyspaces: keyspaces.clone(),
@@ -152,15 +164,34 @@ impl Node {
         let app = self
             .router
             .merge(crate::live::routes(live))
+            .nest("/schemas", schema_routes(registry.clone()))
+            .merge(ops_routes(readiness.clone(), metrics.clone()))
             .layer(Extension(keyspaces.clone()));
-        RunningNode::serve(config, app, keyspaces, registry, http_stop, stop, tracker).await
+        // Last, so the layers wrap every route (and see the matched route pattern).
+        let app = GatewayLayers::new(&config.http)
+            .gateway(gateway)
+            .metrics(HttpMetrics::register(&metrics)?)
+            .apply(app);
+        let started = Started {
+            keyspaces,
+            registry,
+            readiness,
+            http_stop,
+            partitions_stop: stop,
+            tracker,
+        };
+        RunningNode::serve(&config, app, started).await
     }
 }
 
-/// The embedded registry: in memory for a memory-backed node, otherwise kept in the data dir.
+/// The embedded registry: in memory for a memory-backed node (whose data does not outlive it
+/// either), otherwise a [`FileRegistry`] in the data dir, so the schema ids stored with values
+/// mean the same after a restart.
 fn default_registry(config: &NodeConfig) -> Result<Arc<dyn SchemaRegistry>, NodeError> {
     match config.store.backend {
         StoreBackend::Memory => Ok(Arc::new(MemoryRegistry::new())),
-        _ => Ok(Arc::new(MemoryRegistry::new())),
+        _ => Ok(Arc::new(FileRegistry::open(
+            config.data_dir().join(REGISTRY_DIR),
+        )?)),
     }
 }

@@ -11,6 +11,7 @@ use tokio_util::task::TaskTracker;
 
 use super::NodeError;
 use crate::config::NodeConfig;
+use crate::gateway::Readiness;
 use crate::keyspace::{KeyspaceRef, Keyspaces};
 use crate::partition::Handler;
 
@@ -19,6 +20,7 @@ pub struct RunningNode {
     addr: SocketAddr,
     keyspaces: Arc<Keyspaces>,
     registry: Arc<dyn SchemaRegistry>,
+    readiness: Readiness,
     /// Stops accepting HTTP connections and starts the graceful drain.
     http_stop: CancellationToken,
     /// Stops the partitions (after HTTP has drained).
@@ -36,16 +38,31 @@ impl std::fmt::Debug for RunningNode {
     }
 }
 
+/// What a started node hands to [`RunningNode::serve`].
+pub(crate) struct Started {
+    pub(crate) keyspaces: Arc<Keyspaces>,
+    pub(crate) registry: Arc<dyn SchemaRegistry>,
+    pub(crate) readiness: Readiness,
+    pub(crate) http_stop: CancellationToken,
+    pub(crate) partitions_stop: CancellationToken,
+    pub(crate) tracker: TaskTracker,
+}
+
 impl RunningNode {
+    /// Binds `config.http.listen` and serves `app`.
     pub(crate) async fn serve(
-        config: NodeConfig,
+        config: &NodeConfig,
         app: Router,
-        keyspaces: Arc<Keyspaces>,
-        registry: Arc<dyn SchemaRegistry>,
-        http_stop: CancellationToken,
-        partitions_stop: CancellationToken,
-        tracker: TaskTracker,
+        started: Started,
     ) -> Result<RunningNode, NodeError> {
+        let Started {
+            keyspaces,
+            registry,
+            readiness,
+            http_stop,
+            partitions_stop,
+            tracker,
+        } = started;
         let addr = config.http.listen;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -60,7 +77,9 @@ impl RunningNode {
                 .await
         });
         tracing::info!(%addr, keyspaces = ?keyspaces.names(), "node serving");
+        readiness.set_ready();
         Ok(RunningNode {
+            readiness,
             addr,
             keyspaces,
             registry,
@@ -96,6 +115,7 @@ impl RunningNode {
     /// closes live connections, then stops the partitions (each finishes the messages it
     /// accepted) and closes their stores.
     pub async fn shutdown(self) -> Result<(), NodeError> {
+        self.readiness.set_not_ready("shutting down");
         self.http_stop.cancel();
         let served = match self.server.await {
             Ok(result) => result.map_err(NodeError::Serve),

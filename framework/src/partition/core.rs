@@ -15,6 +15,9 @@ use crate::store::{Direction, KeyRange, Store, WriteBatch};
 /// The most expired keys one sweep deletes per state, so a sweep never holds the actor long.
 const SWEEP_LIMIT: usize = 1024;
 
+/// An entry a scan found: store key, header and Avro body.
+pub(crate) type Entry = (Vec<u8>, Header, Vec<u8>);
+
 /// A write about to be committed by [`PartitionCore::commit`].
 pub(crate) struct Write<'a> {
     /// The state, by position.
@@ -107,7 +110,7 @@ impl PartitionCore {
         range: &KeyRange,
         direction: Direction,
         limit: usize,
-    ) -> Result<Vec<(Vec<u8>, Header, Vec<u8>)>, StateError> {
+    ) -> Result<Vec<Entry>, StateError> {
         let def = self.def(state)?;
         let now = epoch_millis(SystemTime::now());
         let mut out = Vec::new();

@@ -1,6 +1,6 @@
 //! Shared by the framework's black-box tests: a small keyspace and a node on a random port.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use std::path::Path;
 use std::time::Duration;
