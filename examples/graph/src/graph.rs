@@ -1,0 +1,185 @@
+//! The graph operations that span partitions: connecting and disconnecting vertices and keeping
+//! every vertex's connected component up to date.
+//!
+//! A vertex and its component record live in the partitions their ids route to, so one
+//! operation asks several partitions. Each partition applies its part atomically, but the
+//! operation as a whole is not a transaction: [`Graph`] serialises the operations that change
+//! the graph's shape on this node with a lock. That is right for one node (this example); a
+//! cluster would need the coordination of the cluster issue (or a design where one partition
+//! owns each component).
+
+use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
+
+use affinity::gateway::ApiError;
+use affinity::keyspace::{AskError, KeyspaceRef};
+use affinity::state::StateError;
+use tokio::sync::Mutex;
+
+use crate::model::{Component, Vertex};
+use crate::partition::{
+    GetVertex, GraphPartition, SetComponent, SetEdge, SetMembers, UpsertVertex,
+};
+
+/// The largest component a connect or disconnect will walk; past it the operation is refused
+/// rather than let one request touch an unbounded number of vertices.
+pub const MAX_COMPONENT: usize = 100_000;
+
+/// Why a graph operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphError {
+    /// A vertex the operation needs does not exist.
+    #[error("vertex {0} does not exist")]
+    NoVertex(i64),
+    /// A component grew past [`MAX_COMPONENT`].
+    #[error("the component is larger than {MAX_COMPONENT} vertices")]
+    TooLarge,
+    /// A partition did not answer.
+    #[error(transparent)]
+    Ask(#[from] AskError),
+    /// A state failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+impl From<GraphError> for ApiError {
+    fn from(e: GraphError) -> Self {
+        match e {
+            GraphError::NoVertex(_) => ApiError::NotFound,
+            GraphError::TooLarge => ApiError::Conflict(e.to_string()),
+            GraphError::Ask(ask) => ask.into(),
+            GraphError::State(state) => ApiError::internal(state),
+        }
+    }
+}
+
+/// The lock that serialises changes to the graph's shape on this node; one per node, shared
+/// by every request.
+#[derive(Debug, Clone, Default)]
+pub struct ShapeLock(Arc<Mutex<()>>);
+
+/// The graph: the keyspace and the lock that serialises changes to its shape. Cheap to make;
+/// an axum extractor in the routes of [`api`](crate::api).
+#[derive(Debug, Clone)]
+pub struct Graph {
+    keyspace: KeyspaceRef<GraphPartition>,
+    shape: ShapeLock,
+}
+
+impl Graph {
+    /// The graph over a running `graph` keyspace.
+    pub fn new(keyspace: KeyspaceRef<GraphPartition>, shape: ShapeLock) -> Self {
+        Graph { keyspace, shape }
+    }
+
+    /// The keyspace.
+    pub fn keyspace(&self) -> &KeyspaceRef<GraphPartition> {
+        &self.keyspace
+    }
+
+    /// A vertex.
+    pub async fn vertex(&self, id: i64) -> Result<Option<Vertex>, GraphError> {
+        Ok(self.keyspace.ask(&id, GetVertex(id)).await??)
+    }
+
+    /// Creates or renames vertex `id`. A new vertex is its own component.
+    pub async fn put_vertex(&self, id: i64, name: String) -> Result<Vertex, GraphError> {
+        let _shape = self.shape.0.lock().await;
+        let (vertex, created) = self.keyspace.ask(&id, UpsertVertex { id, name }).await??;
+        if created {
+            self.set_members(id, vec![id]).await?;
+        }
+        Ok(vertex)
+    }
+
+    /// Connects `a` and `b` and returns their (now common) component.
+    pub async fn connect(&self, a: i64, b: i64) -> Result<Component, GraphError> {
+        let _shape = self.shape.0.lock().await;
+        let (va, vb) = (self.existing(a).await?, self.existing(b).await?);
+        self.edge(a, b, true).await?;
+        self.edge(b, a, true).await?;
+        let component = self.settle(a).await?;
+        for old in [va.component, vb.component] {
+            if old != component.id {
+                self.set_members(old, Vec::new()).await?;
+            }
+        }
+        Ok(component)
+    }
+
+    /// Disconnects `a` and `b` and returns `a`'s component (and `b`'s, if they split).
+    pub async fn disconnect(&self, a: i64, b: i64) -> Result<Vec<Component>, GraphError> {
+        let _shape = self.shape.0.lock().await;
+        let va = self.existing(a).await?;
+        self.existing(b).await?;
+        self.edge(a, b, false).await?;
+        self.edge(b, a, false).await?;
+        let mut components = vec![self.settle(a).await?];
+        if !components[0].members.contains(&b) {
+            components.push(self.settle(b).await?);
+        }
+        if components.iter().all(|c| c.id != va.component) {
+            self.set_members(va.component, Vec::new()).await?;
+        }
+        Ok(components)
+    }
+
+    /// The component with id `id`.
+    pub async fn component(&self, id: i64) -> Result<Option<Component>, GraphError> {
+        Ok(self
+            .keyspace
+            .ask(&id, crate::partition::GetComponent(id))
+            .await??)
+    }
+
+    async fn existing(&self, id: i64) -> Result<Vertex, GraphError> {
+        self.vertex(id).await?.ok_or(GraphError::NoVertex(id))
+    }
+
+    async fn edge(&self, from: i64, to: i64, connect: bool) -> Result<(), GraphError> {
+        self.keyspace
+            .ask(&from, SetEdge { from, to, connect })
+            .await??
+            .map(drop)
+            .ok_or(GraphError::NoVertex(from))
+    }
+
+    async fn set_members(&self, id: i64, members: Vec<i64>) -> Result<(), GraphError> {
+        Ok(self.keyspace.ask(&id, SetMembers { id, members }).await??)
+    }
+
+    /// Walks the component of `start`, gives every member the component's id (its smallest
+    /// member) and writes the component record.
+    async fn settle(&self, start: i64) -> Result<Component, GraphError> {
+        let mut seen = BTreeSet::from([start]);
+        let mut queue = VecDeque::from([start]);
+        while let Some(id) = queue.pop_front() {
+            let Some(v) = self.vertex(id).await? else {
+                continue;
+            };
+            for next in v.edges {
+                if seen.insert(next) {
+                    if seen.len() > MAX_COMPONENT {
+                        return Err(GraphError::TooLarge);
+                    }
+                    queue.push_back(next);
+                }
+            }
+        }
+        let members: Vec<i64> = seen.into_iter().collect();
+        let id = members.first().copied().unwrap_or(start);
+        for &vertex in &members {
+            self.keyspace
+                .ask(
+                    &vertex,
+                    SetComponent {
+                        vertex,
+                        component: id,
+                    },
+                )
+                .await??;
+        }
+        self.set_members(id, members.clone()).await?;
+        Ok(Component { id, members })
+    }
+}

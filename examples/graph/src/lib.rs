@@ -1,0 +1,29 @@
+//! Affinity's distributed-graph example: vertices and undirected edges in a keyspace of eight
+//! partitions, with every vertex's connected component kept up to date across partitions, an
+//! HTTP API ([`api`]) and live subscriptions to components ([`watch`]).
+//!
+//! ```text
+//! cargo run -p example-graph                       # serves on 127.0.0.1:8080
+//! curl -X PUT localhost:8080/vertex/1 -H 'content-type: application/json' -d '{"name":"one"}'
+//! cargo run -p example-graph -- watch 1            # prints component 1 as it changes
+//! ```
+
+pub mod api;
+pub mod graph;
+pub mod model;
+pub mod partition;
+pub mod watch;
+
+use affinity::keyspace::Keyspace;
+
+use crate::model::{Component, Vertex};
+use crate::partition::{COMPONENTS, GraphPartition, VERTICES};
+
+/// The `graph` keyspace: vertices and components by id, in eight partitions.
+pub fn keyspace() -> Keyspace<GraphPartition> {
+    Keyspace::new("graph")
+        .partitions(8)
+        .state::<i64, Vertex>(VERTICES)
+        .state::<i64, Component>(COMPONENTS)
+        .handler(GraphPartition)
+}

@@ -1,0 +1,189 @@
+//! What each partition of the `graph` keyspace does: the messages it answers about the
+//! vertices and components it owns.
+
+use affinity::partition::{Context, Handler, Handles, Message};
+use affinity::state::StateError;
+
+use crate::model::{Component, Vertex};
+
+/// The states of the keyspace.
+pub const VERTICES: &str = "vertices";
+/// Components by id.
+pub const COMPONENTS: &str = "components";
+
+/// The partition handler. It keeps nothing of its own: everything is in the states.
+#[derive(Clone, Debug, Default)]
+pub struct GraphPartition;
+
+impl Handler for GraphPartition {}
+
+/// Reads a vertex.
+#[derive(Debug)]
+pub struct GetVertex(pub i64);
+
+impl Message for GetVertex {
+    type Reply = Result<Option<Vertex>, StateError>;
+}
+
+impl Handles<GetVertex> for GraphPartition {
+    fn handle(&mut self, m: GetVertex, ctx: &mut Context<'_>) -> <GetVertex as Message>::Reply {
+        ctx.state::<i64, Vertex>(VERTICES)?.get(&m.0)
+    }
+}
+
+/// Creates a vertex (alone in its own component) or renames it. Replies with the vertex and
+/// whether it is new.
+#[derive(Debug)]
+pub struct UpsertVertex {
+    /// The vertex.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+}
+
+impl Message for UpsertVertex {
+    type Reply = Result<(Vertex, bool), StateError>;
+}
+
+impl Handles<UpsertVertex> for GraphPartition {
+    fn handle(
+        &mut self,
+        m: UpsertVertex,
+        ctx: &mut Context<'_>,
+    ) -> <UpsertVertex as Message>::Reply {
+        let mut vertices = ctx.state::<i64, Vertex>(VERTICES)?;
+        let mut created = false;
+        let vertex = vertices.update(&m.id, |old| {
+            Some(match old {
+                Some(v) => Vertex { name: m.name, ..v },
+                None => {
+                    created = true;
+                    Vertex {
+                        id: m.id,
+                        name: m.name,
+                        edges: Vec::new(),
+                        component: m.id,
+                    }
+                }
+            })
+        })?;
+        Ok((vertex.unwrap_or_else(|| unreachable_vertex(m.id)), created))
+    }
+}
+
+/// `update` with a closure that always returns `Some` returns `Some`; this keeps the code free
+/// of a panic path all the same.
+fn unreachable_vertex(id: i64) -> Vertex {
+    Vertex {
+        id,
+        name: String::new(),
+        edges: Vec::new(),
+        component: id,
+    }
+}
+
+/// Adds (`connect: true`) or removes an edge from `from` to `to` on `from`'s side. Replies
+/// with the vertex, or `None` if `from` does not exist.
+#[derive(Debug)]
+pub struct SetEdge {
+    /// The vertex whose edge list changes.
+    pub from: i64,
+    /// The other end.
+    pub to: i64,
+    /// Add or remove.
+    pub connect: bool,
+}
+
+impl Message for SetEdge {
+    type Reply = Result<Option<Vertex>, StateError>;
+}
+
+impl Handles<SetEdge> for GraphPartition {
+    fn handle(&mut self, m: SetEdge, ctx: &mut Context<'_>) -> <SetEdge as Message>::Reply {
+        ctx.state::<i64, Vertex>(VERTICES)?.update(&m.from, |old| {
+            let mut v = old?;
+            let at = v.edges.binary_search(&m.to);
+            match (at, m.connect) {
+                (Err(i), true) => v.edges.insert(i, m.to),
+                (Ok(i), false) => {
+                    v.edges.remove(i);
+                }
+                _ => {}
+            }
+            Some(v)
+        })
+    }
+}
+
+/// Sets a vertex's component (nothing is written if it is already that).
+#[derive(Debug)]
+pub struct SetComponent {
+    /// The vertex.
+    pub vertex: i64,
+    /// Its component.
+    pub component: i64,
+}
+
+impl Message for SetComponent {
+    type Reply = Result<(), StateError>;
+}
+
+impl Handles<SetComponent> for GraphPartition {
+    fn handle(
+        &mut self,
+        m: SetComponent,
+        ctx: &mut Context<'_>,
+    ) -> <SetComponent as Message>::Reply {
+        ctx.state::<i64, Vertex>(VERTICES)?
+            .update(&m.vertex, |old| {
+                old.map(|v| Vertex {
+                    component: m.component,
+                    ..v
+                })
+            })?;
+        Ok(())
+    }
+}
+
+/// Reads a component.
+#[derive(Debug)]
+pub struct GetComponent(pub i64);
+
+impl Message for GetComponent {
+    type Reply = Result<Option<Component>, StateError>;
+}
+
+impl Handles<GetComponent> for GraphPartition {
+    fn handle(
+        &mut self,
+        m: GetComponent,
+        ctx: &mut Context<'_>,
+    ) -> <GetComponent as Message>::Reply {
+        ctx.state::<i64, Component>(COMPONENTS)?.get(&m.0)
+    }
+}
+
+/// Writes a component (nothing is written if it is unchanged), or deletes the component `id`
+/// when `members` is empty.
+#[derive(Debug)]
+pub struct SetMembers {
+    /// The component.
+    pub id: i64,
+    /// Its members, ascending; empty to delete it.
+    pub members: Vec<i64>,
+}
+
+impl Message for SetMembers {
+    type Reply = Result<(), StateError>;
+}
+
+impl Handles<SetMembers> for GraphPartition {
+    fn handle(&mut self, m: SetMembers, ctx: &mut Context<'_>) -> <SetMembers as Message>::Reply {
+        let id = m.id;
+        let members = m.members;
+        ctx.state::<i64, Component>(COMPONENTS)?.update(&id, |_| {
+            (!members.is_empty()).then_some(Component { id, members })
+        })?;
+        Ok(())
+    }
+}
