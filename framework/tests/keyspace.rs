@@ -346,3 +346,98 @@ async fn declaration_mistakes_are_reported_together_when_the_node_starts() {
     assert_eq!(name, "bad");
     assert_eq!(problems.len(), 3, "{problems:?}");
 }
+
+/// The first version of a value type.
+#[derive(affinity_avro::Avro, Clone, Debug, PartialEq)]
+#[avro(namespace = "test.evolve", name = "Profile")]
+struct ProfileV1 {
+    name: String,
+    visits: i32,
+}
+
+/// The next version: `visits` widened to long, a field added with a default.
+#[derive(affinity_avro::Avro, Clone, Debug, PartialEq)]
+#[avro(namespace = "test.evolve", name = "Profile")]
+struct ProfileV2 {
+    name: String,
+    visits: i64,
+    #[avro(default = "\"unknown\"")]
+    city: String,
+}
+
+#[derive(Clone)]
+struct Profiles;
+impl Handler for Profiles {}
+
+async fn profiles_node<V>(dir: &std::path::Path) -> affinity::node::RunningNode
+where
+    V: affinity_avro::Avro + Send + Sync + 'static,
+{
+    let mut config = affinity::NodeConfig::default();
+    config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.node.data_dir = Some(dir.to_owned());
+    Node::new(config)
+        .keyspace(
+            Keyspace::new("profiles")
+                .partitions(2)
+                .state::<String, V>("by-user")
+                .handler(Profiles),
+        )
+        .start()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn values_written_before_the_type_evolved_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = profiles_node::<ProfileV1>(dir.path()).await;
+    let ks = node.keyspace::<Profiles>().unwrap();
+    let key = "ada".to_owned();
+    ks.call(&key, |_, ctx| {
+        let mut s = ctx.state::<String, ProfileV1>("by-user").unwrap();
+        s.put(
+            &"ada".to_owned(),
+            &ProfileV1 {
+                name: "Ada".into(),
+                visits: 3,
+            },
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    node.shutdown().await.unwrap();
+
+    // The application is redeployed with the new type; the old value reads through the
+    // schema it was written with, and a new write uses the new schema.
+    let node = profiles_node::<ProfileV2>(dir.path()).await;
+    let ks = node.keyspace::<Profiles>().unwrap();
+    let (old, new) = ks
+        .call(&key, |_, ctx| {
+            let mut s = ctx.state::<String, ProfileV2>("by-user").unwrap();
+            let old = s.get(&"ada".to_owned()).unwrap();
+            let mut updated = old.clone().unwrap();
+            updated.visits += 1;
+            s.put(&"ada".to_owned(), &updated).unwrap();
+            (old, s.get(&"ada".to_owned()).unwrap())
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        old,
+        Some(ProfileV2 {
+            name: "Ada".into(),
+            visits: 3,
+            city: "unknown".into()
+        })
+    );
+    assert_eq!(new.map(|p| p.visits), Some(4));
+    let subjects = node
+        .registry()
+        .versions("profiles-by-user-value")
+        .await
+        .unwrap();
+    assert_eq!(subjects, vec![1, 2]);
+    node.shutdown().await.unwrap();
+}
