@@ -1,9 +1,14 @@
 //! Affinity: stateful, horizontally scalable data APIs on Kafka, with live data pushed to
 //! browsers and native clients.
 //!
-//! This crate is the server (`../shared/DESIGN.md` §2–§4). It is being built in steps; what is
-//! here so far is listed below, and each module's docs say what it covers.
+//! This crate is the server (`../shared/DESIGN.md` §2–§4). A [`Node`](node::Node) serves
+//! keyspaces — partitions of typed state, each an actor running the application's
+//! [`Handler`](partition::Handler) — over axum, with live subscriptions on `/live`. On one
+//! machine it runs with the embedded default: RocksDB in a data directory and no Kafka or
+//! ZooKeeper. Start from [`prelude`] and the graph example (`examples/graph`).
 //!
+//! - [`node`]: the node — keyspaces, routes, configuration, graceful shutdown; `/live`,
+//!   `/schemas`, `/health`, `/ready` and `/metrics` come with it.
 //! - [`config`]: the node configuration ([`NodeConfig`]) from a TOML file, environment overrides
 //!   and code, every key validated.
 //! - [`partitioner`]: Kafka's default partitioner (murmur2), which routes keys to partitions.
@@ -17,6 +22,7 @@
 //! - [`gateway`]: what Affinity adds to axum — the `Avro<T>` extractor and responder with
 //!   content negotiation, `ApiError`, the middleware stack (tracing, CORS, gzip, timeout, body
 //!   limit) and `/health`, `/ready`, `/metrics`.
+//! - [`prelude`]: the names most applications use.
 //! - [`metrics`]: counters, gauges and histograms in the Prometheus text format, and the HTTP
 //!   request metrics.
 
@@ -29,9 +35,12 @@ pub mod metrics;
 pub mod node;
 pub mod partition;
 pub mod partitioner;
+pub mod prelude;
 pub mod registry;
 pub mod state;
 pub mod store;
 
+/// The Avro core, re-exported so an application can depend on `affinity` alone.
+pub use affinity_avro as avro;
 pub use config::NodeConfig;
 pub use partitioner::Partitioner;
