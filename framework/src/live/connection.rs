@@ -27,9 +27,12 @@ pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
     let (out, mut queue) = mpsc::channel::<ServerFrame>(limits.queue_capacity);
     let stop = ctx.stop.child_token();
     let tasks = TaskTracker::new();
+    let metrics = ctx.metrics.clone();
+    metrics.connections.inc();
 
     // The writer owns the sink: frames leave in the order they were queued.
     let writer_stop = stop.clone();
+    let frames = metrics.frames.clone();
     let writer = tokio::spawn(async move {
         loop {
             let frame = tokio::select! {
@@ -37,6 +40,7 @@ pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
                 () = writer_stop.cancelled() => None,
             };
             let Some(frame) = frame else { break };
+            frames.inc();
             if sink
                 .send(Message::Binary(encode(&frame).into()))
                 .await
@@ -61,14 +65,15 @@ pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
         stop: stop.clone(),
         tasks: tasks.clone(),
         subs: HashMap::new(),
+        generation: 0,
         ended: mpsc::channel(limits.max_subscriptions.max(1)),
         publishes: Arc::new(Semaphore::new(limits.max_publishes.max(1))),
     };
     loop {
         let message = tokio::select! {
             () = stop.cancelled() => break,
-            Some(sub_id) = conn.ended.1.recv() => {
-                conn.subs.remove(&sub_id);
+            Some((sub_id, generation)) = conn.ended.1.recv() => {
+                conn.ended_by_itself(sub_id, generation);
                 continue;
             }
             message = tokio::time::timeout(limits.idle_timeout, stream.next()) => message,
@@ -108,10 +113,15 @@ pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
     stop.cancel();
     tasks.close();
     tasks.wait().await;
+    metrics.subscriptions.add(-(conn.subs.len() as f64));
+    metrics.connections.dec();
     drop(conn);
     drop(out);
     let _ = writer.await;
 }
+
+/// A subscription whose task ended by itself: its `sub_id` and generation.
+type Ended = (i64, u64);
 
 /// The state of one connection's reading side.
 struct Connection<'a> {
@@ -119,10 +129,14 @@ struct Connection<'a> {
     out: mpsc::Sender<ServerFrame>,
     stop: CancellationToken,
     tasks: TaskTracker,
-    /// Live subscriptions, each with the token that ends it.
-    subs: HashMap<i64, CancellationToken>,
+    /// Live subscriptions, each with the token that ends it and the generation it was
+    /// started in.
+    subs: HashMap<i64, (CancellationToken, u64)>,
+    /// Counts subscriptions started, so that the end of an old subscription is never taken for
+    /// the end of a newer one that reuses its `sub_id`.
+    generation: u64,
     /// Subscriptions whose task ended by itself (an error, a stopped partition).
-    ended: (mpsc::Sender<i64>, mpsc::Receiver<i64>),
+    ended: (mpsc::Sender<Ended>, mpsc::Receiver<Ended>),
     publishes: Arc<Semaphore>,
 }
 
@@ -132,8 +146,9 @@ impl Connection<'_> {
         match decode_limited::<ClientFrame>(bytes, self.ctx.limits.max_frame_size) {
             Ok(ClientFrame::Subscribe(s)) => self.subscribe(s).await,
             Ok(ClientFrame::Unsubscribe(u)) => {
-                if let Some(token) = self.subs.remove(&u.sub_id) {
+                if let Some((token, _)) = self.subs.remove(&u.sub_id) {
                     token.cancel();
+                    self.ctx.metrics.subscriptions.dec();
                 }
                 true
             }
@@ -143,6 +158,7 @@ impl Connection<'_> {
                     .await
             }
             Err(error) => {
+                self.ctx.metrics.bad_frames.inc();
                 let message = match error {
                     ProtocolError::UnknownFrame { .. } => {
                         "a kind of frame this server does not know".to_owned()
@@ -186,7 +202,10 @@ impl Connection<'_> {
                 .await;
         };
         let token = self.stop.child_token();
-        self.subs.insert(sub_id, token.clone());
+        self.generation += 1;
+        let generation = self.generation;
+        self.subs.insert(sub_id, (token.clone(), generation));
+        self.ctx.metrics.subscriptions.inc();
         let out = self.out.clone();
         let ended = self.ended.0.clone();
         let held = s.resume_from.and_then(|o| u64::try_from(o).ok());
@@ -201,7 +220,7 @@ impl Connection<'_> {
                 }
             }
             // Capacity is the subscription limit, so this never waits.
-            let _ = ended.try_send(sub_id);
+            let _ = ended.try_send((sub_id, generation));
         });
         true
     }
@@ -239,6 +258,18 @@ impl Connection<'_> {
             drop(permit);
         });
         true
+    }
+
+    /// Forgets a subscription whose task ended by itself, unless `sub_id` now names a newer one.
+    fn ended_by_itself(&mut self, sub_id: i64, generation: u64) {
+        if self
+            .subs
+            .get(&sub_id)
+            .is_some_and(|(_, g)| *g == generation)
+        {
+            self.subs.remove(&sub_id);
+            self.ctx.metrics.subscriptions.dec();
+        }
     }
 
     /// Queues a frame; `false` if the connection is closing.

@@ -22,6 +22,7 @@
 mod connection;
 mod frames;
 mod limits;
+mod metrics;
 mod route;
 mod subscription;
 
@@ -29,6 +30,7 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 pub(crate) use limits::LiveLimits;
+pub(crate) use metrics::LiveMetrics;
 pub(crate) use route::routes;
 
 use crate::keyspace::Keyspaces;
@@ -38,6 +40,7 @@ use crate::keyspace::Keyspaces;
 pub(crate) struct LiveContext {
     pub(crate) keyspaces: Arc<Keyspaces>,
     pub(crate) limits: LiveLimits,
+    pub(crate) metrics: LiveMetrics,
     /// Cancelled when the node shuts down: every connection closes.
     pub(crate) stop: CancellationToken,
 }

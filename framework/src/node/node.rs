@@ -14,7 +14,7 @@ use crate::config::{NodeConfig, StoreBackend};
 use crate::gateway::{Gateway, GatewayLayers, Readiness, ops_routes};
 use crate::keyspace::start::{StartEnv, StartKeyspace};
 use crate::keyspace::{Keyspace, Keyspaces};
-use crate::live::{LiveContext, LiveLimits};
+use crate::live::{LiveContext, LiveLimits, LiveMetrics};
 use crate::metrics::{HttpMetrics, Metrics};
 use crate::partition::Handler;
 use crate::registry::{FileRegistry, REGISTRY_DIR, schema_routes};
@@ -159,6 +159,7 @@ impl Node {
         let live = Arc::new(LiveContext {
             keyspaces: keyspaces.clone(),
             limits: LiveLimits::new(&config.live),
+            metrics: LiveMetrics::register(&metrics)?,
             stop: http_stop.child_token(),
         });
         let app = self
