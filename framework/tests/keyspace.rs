@@ -441,3 +441,108 @@ async fn values_written_before_the_type_evolved_still_read() {
     assert_eq!(subjects, vec![1, 2]);
     node.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn tell_queues_without_waiting_and_the_partition_handles_it_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = support::start(dir.path(), LONG).await;
+    let ks = node.keyspace::<Counters>().unwrap();
+    let key = "told".to_owned();
+    for _ in 0..50 {
+        ks.tell(
+            &key,
+            Add {
+                key: key.clone(),
+                by: 2,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // An ask queued behind the tells is answered after all of them.
+    assert_eq!(
+        ks.ask(
+            &key,
+            Add {
+                key: key.clone(),
+                by: 1
+            }
+        )
+        .await
+        .unwrap(),
+        Ok(101)
+    );
+    node.shutdown().await.unwrap();
+}
+
+/// A composite key: scans by its leading field.
+#[derive(affinity_avro::Avro, Clone, Debug, PartialEq)]
+#[avro(namespace = "test.keys")]
+struct Visit {
+    user: String,
+    at: i64,
+}
+
+#[derive(Clone)]
+struct Visits;
+impl Handler for Visits {}
+
+#[tokio::test]
+async fn prefix_scans_return_one_users_keys_in_order_and_event_time_drives_ttl() {
+    let mut config = affinity::NodeConfig::default();
+    config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.store.backend = affinity::config::StoreBackend::Memory;
+    let ks = Keyspace::new("visits")
+        .state::<Visit, String>("pages")
+        .state_with_ttl::<String, String>("recent", Duration::from_secs(60))
+        .handler(Visits);
+    let node = Node::new(config).keyspace(ks).start().await.unwrap();
+    let ks = node.keyspace::<Visits>().unwrap();
+    let (ada, recent, stale) = ks
+        .call_partition(0, |_, ctx| {
+            let mut pages = ctx.state::<Visit, String>("pages").unwrap();
+            for (user, at) in [
+                ("bob", 1),
+                ("ada", 30),
+                ("adam", 5),
+                ("ada", -2),
+                ("ada", 7),
+            ] {
+                let visit = Visit {
+                    user: user.into(),
+                    at,
+                };
+                pages.put(&visit, &format!("{user}@{at}")).unwrap();
+            }
+            let ada: Vec<String> = pages
+                .prefix(&[affinity_avro::Value::String("ada".into())], 10)
+                .unwrap()
+                .into_iter()
+                .map(|(_, page)| page)
+                .collect();
+            let mut recent = ctx.state::<String, String>("recent").unwrap();
+            let now = std::time::SystemTime::now();
+            recent
+                .put_at(&"fresh".to_owned(), &"x".to_owned(), now)
+                .unwrap();
+            // Written now, but with an event time two minutes ago: already past its TTL.
+            recent
+                .put_at(
+                    &"stale".to_owned(),
+                    &"y".to_owned(),
+                    now - Duration::from_secs(120),
+                )
+                .unwrap();
+            (
+                ada,
+                recent.get(&"fresh".to_owned()).unwrap(),
+                recent.get(&"stale".to_owned()).unwrap(),
+            )
+        })
+        .await
+        .unwrap();
+    // "adam" is not under the prefix "ada": the prefix is the whole first field.
+    assert_eq!(ada, vec!["ada@-2", "ada@7", "ada@30"]);
+    assert_eq!((recent.as_deref(), stale), (Some("x"), None));
+    node.shutdown().await.unwrap();
+}
