@@ -1,0 +1,163 @@
+//! `Publish` over the live socket: a message reaches its key's handler, and a refusal comes
+//! back as an Error for that request.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use affinity_avro::to_vec;
+use affinity_client::{Client, ClientError};
+use affinity_e2e::{
+    COUNTERS, Http, Increment, KEYSPACE, NodeOptions, RawLive, ZERO_REFUSED, base_url, key,
+    start_node, within,
+};
+use affinity_protocol::frame::{ClientFrame, ErrorCode, Publish, ServerFrame};
+use futures_util::StreamExt;
+use http::StatusCode;
+
+const JSON: &str = "application/json";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_native_client_publishes_to_the_keys_handler() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path(), &NodeOptions::default()).await;
+    let http = Http::new(node.local_addr());
+    let client = Client::connect(&base_url(&node)).await.unwrap();
+    let counter = "published".to_owned();
+    let mut sub = client
+        .subscribe::<String, i64>(KEYSPACE, COUNTERS, &counter)
+        .await
+        .unwrap();
+    assert_eq!(
+        within("the first value", sub.next())
+            .await
+            .unwrap()
+            .unwrap(),
+        None
+    );
+
+    let increment = |by| Increment {
+        key: counter.clone(),
+        by,
+    };
+    within(
+        "a publish",
+        client.publish(KEYSPACE, &counter, &increment(5)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        within("the published change", sub.next())
+            .await
+            .unwrap()
+            .unwrap(),
+        Some(5),
+        "the handler applied the message"
+    );
+
+    // The handler refuses zero: the publisher gets its message; nothing changes.
+    match within(
+        "a refused publish",
+        client.publish(KEYSPACE, &counter, &increment(0)),
+    )
+    .await
+    {
+        Err(ClientError::Server { code, message }) => {
+            assert_eq!(code, ErrorCode::BadMessage);
+            assert!(message.contains(ZERO_REFUSED), "{message}");
+        }
+        other => panic!("expected the handler's refusal, got {other:?}"),
+    }
+    // A message that is not an Increment does not decode.
+    match within(
+        "an undecodable publish",
+        client.publish(KEYSPACE, &counter, &"not an increment".to_owned()),
+    )
+    .await
+    {
+        Err(ClientError::Server { code, .. }) => assert_eq!(code, ErrorCode::BadMessage),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // A keyspace that does not exist.
+    match within(
+        "a publish to nowhere",
+        client.publish("nope", &counter, &increment(1)),
+    )
+    .await
+    {
+        Err(ClientError::Server { code, .. }) => assert_eq!(code, ErrorCode::UnknownKeyspace),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+
+    within(
+        "a publish",
+        client.publish(KEYSPACE, &counter, &increment(2)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        within("the next change", sub.next())
+            .await
+            .unwrap()
+            .unwrap(),
+        Some(7),
+        "refused messages changed nothing"
+    );
+    let reply = http.get(&format!("/counters/{counter}"), JSON).await;
+    assert_eq!((reply.status, reply.json()), (StatusCode::OK, 7.into()));
+    client.shutdown().await;
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_publishes_are_answered_by_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path(), &NodeOptions::default()).await;
+    let http = Http::new(node.local_addr());
+    let mut live = RawLive::connect(node.local_addr()).await;
+    let counter = "raw".to_owned();
+    let publish = |request_id, keyspace: &str, by| {
+        ClientFrame::Publish(Publish {
+            request_id,
+            keyspace: keyspace.to_owned(),
+            key: key(&counter),
+            message: to_vec(&Increment {
+                key: counter.clone(),
+                by,
+            }),
+        })
+    };
+
+    live.send(&publish(41, KEYSPACE, 3)).await;
+    match live.recv().await {
+        ServerFrame::Published(p) => assert_eq!(p.request_id, 41),
+        other => panic!("expected Published, got {other:?}"),
+    }
+    let reply = http.get(&format!("/counters/{counter}"), JSON).await;
+    assert_eq!(reply.json(), 3, "the handler ran before Published");
+
+    live.send(&publish(42, KEYSPACE, 0)).await;
+    let message = live
+        .expect_error(ErrorCode::BadMessage, None, Some(42))
+        .await;
+    assert!(message.contains(ZERO_REFUSED), "{message}");
+
+    live.send(&publish(43, "nope", 1)).await;
+    live.expect_error(ErrorCode::UnknownKeyspace, None, Some(43))
+        .await;
+
+    // Several in flight at once: each answered once, by its id.
+    for id in 100..110 {
+        live.send(&publish(id, KEYSPACE, 1)).await;
+    }
+    let mut answered: Vec<i64> = Vec::new();
+    for _ in 100..110 {
+        match live.recv().await {
+            ServerFrame::Published(p) => answered.push(p.request_id),
+            other => panic!("expected Published, got {other:?}"),
+        }
+    }
+    answered.sort_unstable();
+    assert_eq!(answered, (100..110).collect::<Vec<_>>());
+    let reply = http.get(&format!("/counters/{counter}"), JSON).await;
+    assert_eq!(reply.json(), 13);
+    node.shutdown().await.unwrap();
+}
