@@ -13,6 +13,7 @@ pub mod graph;
 pub mod model;
 pub mod partition;
 pub mod watch;
+pub mod web;
 
 use affinity::keyspace::Keyspace;
 

@@ -9,11 +9,14 @@ use affinity::node::Node;
 use tracing_subscriber::EnvFilter;
 
 const USAGE: &str = "\
-usage: example-graph [serve] [--listen ADDR] [--data DIR] [--config FILE]
+usage: example-graph [serve] [--listen ADDR] [--data DIR] [--config FILE] [--web DIR] [--pkg DIR]
        example-graph watch COMPONENT_ID [--server URL]
 
 serve   runs the graph on one node (default 127.0.0.1:8080, data in <temp>/affinity-example-graph)
-watch   prints a component, then every change to it, from a running server";
+watch   prints a component, then every change to it, from a running server
+
+--web and --pkg: the live page's directory (served at /app/) and the built @affinity/client
+package (served at /pkg/; dev/build-js builds it)";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -71,6 +74,13 @@ async fn serve(args: &[String]) -> Result<(), String> {
     if let Some(dir) = flag(args, "--data")? {
         config.node.data_dir = Some(PathBuf::from(dir));
     }
+    let mut web = example_graph::web::WebDirs::default();
+    if let Some(dir) = flag(args, "--web")? {
+        web.page = PathBuf::from(dir);
+    }
+    if let Some(dir) = flag(args, "--pkg")? {
+        web.package = PathBuf::from(dir);
+    }
     let addr = config.http.listen;
     println!(
         "graph example: serving http://{addr} with data in {}",
@@ -86,9 +96,10 @@ async fn serve(args: &[String]) -> Result<(), String> {
     println!("  curl -X POST http://{addr}/connect/1/2");
     println!("  curl http://{addr}/component/1");
     println!("  cargo run -p example-graph -- watch 1 --server http://{addr}");
+    println!("  open http://{addr}/app/ (the live page; needs dev/build-js)");
     Node::new(config)
         .keyspace(example_graph::keyspace())
-        .router(example_graph::api::router())
+        .router(example_graph::api::router().merge(example_graph::web::routes(&web)))
         .run()
         .await
         .map_err(|e| e.to_string())

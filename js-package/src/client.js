@@ -1,0 +1,89 @@
+// The typed facade over the wasm module: shared by the browser (index.js) and Node (node.js)
+// entry points, which load the wasm first.
+import { Client as WasmClient, AvroType, schemaToTypeScript } from './wasm/affinity_wasm.js';
+import { AffinityError, ConnectionError } from './errors.js';
+
+export { AvroType, schemaToTypeScript };
+export * from './errors.js';
+
+/** A live subscription to one key. */
+export class Subscription {
+  #inner;
+  constructor(inner) { this.#inner = inner; }
+  /** Ends the subscription: its callback is not called after this returns. */
+  close() { this.#inner.close(); }
+  /** Whether it has ended (closed, or ended by an error). */
+  get closed() { return this.#inner.closed; }
+}
+
+/** A connection to an Affinity node. */
+export class Client {
+  #inner;
+  constructor(inner) { this.#inner = inner; }
+
+  /** "connecting" | "open" | "reconnecting" | "closed" */
+  get state() { return this.#inner.state; }
+  /** The base URL of HTTP calls. */
+  get httpUrl() { return this.#inner.httpUrl; }
+
+  /** Calls `listener(state)` on every connection state change; returns a function that stops it. */
+  onStateChange(listener) {
+    const id = this.#inner.onStateChange(listener);
+    return () => this.#inner.offStateChange(id);
+  }
+
+  /** Resolves once the state is `state` (default "open"), or rejects after `timeoutMs`. */
+  waitFor(state = 'open', timeoutMs = 10000) {
+    if (this.state === state) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const off = this.onStateChange((s) => {
+        if (s === state) { clearTimeout(timer); off(); resolve(); }
+      });
+      const timer = setTimeout(() => {
+        off();
+        reject(new ConnectionError('timeout', `the connection was not ${state} within ${timeoutMs} ms (it is ${this.state})`));
+      }, timeoutMs);
+    });
+  }
+
+  /**
+   * Subscribes to `key` of `state` in `keyspace`. `onValue(value, info)` is called with the
+   * current value, then with every change; `value` is `null` when the key has none (deleted
+   * or never written). `onError(error)` gets errors that end or concern the subscription.
+   */
+  subscribe(keyspace, state, key, onValue, onError) {
+    if (typeof onValue !== 'function') throw new TypeError('subscribe: onValue must be a function');
+    const errors = onError ?? ((e) => console.error(`@affinity/client: subscription ${keyspace}/${state}:`, e));
+    return new Subscription(this.#inner.subscribe(keyspace, state, key, onValue, errors));
+  }
+
+  /** The Avro bytes of `key` for `state` in `keyspace` (its key schema comes from the node). */
+  encodeKey(keyspace, state, key) { return this.#inner.encodeKey(keyspace, state, key); }
+
+  /** Sends `message` (Avro bytes) to the handler of `key` (Avro bytes, see encodeKey). */
+  publish(keyspace, key, message) { return this.#inner.publish(keyspace, key, message); }
+
+  /** An HTTP call: `body` goes as JSON; the answer comes in Avro and is decoded. */
+  request(method, path, body) { return this.#inner.request(method, path, body); }
+  /** GET `path`: the decoded value, or `null` on 404. */
+  get(path) { return this.request('GET', path, undefined); }
+  /** PUT `body` to `path`. */
+  put(path, body) { return this.request('PUT', path, body); }
+  /** POST `body` (optional) to `path`. */
+  post(path, body) { return this.request('POST', path, body); }
+  /** DELETE `path`. */
+  delete(path) { return this.request('DELETE', path, undefined); }
+
+  /** Closes the connection and ends every subscription. */
+  close() { this.#inner.close(); }
+}
+
+/** Creates a client (the wasm module must be loaded: the entry points do it). */
+export function makeClient(url, options = {}) {
+  try {
+    return new Client(new WasmClient(url, options));
+  } catch (e) {
+    if (e instanceof AffinityError) throw e;
+    throw new ConnectionError('bad-options', String(e?.message ?? e));
+  }
+}

@@ -1,0 +1,131 @@
+// Types of @affinity/client (the browser, bundler and Node entry points share them).
+
+/**
+ * A JS value of an Avro schema: records are plain objects, `long`s are `number`s within
+ * ±(2^53 − 1) and `bigint`s beyond, `bytes`/`fixed` are `Uint8Array`s, enums their symbol,
+ * maps plain objects, nullable unions unwrapped and other unions `{ "<branch>": value }`.
+ * Generate precise types with `schemaToTypeScript` or the `affinity-typescript` CLI.
+ */
+export type AvroJs =
+  | null | boolean | number | bigint | string | Uint8Array
+  | AvroJs[] | { [key: string]: AvroJs };
+
+/** The connection's state. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** What comes with each value of a subscription. */
+export interface ValueInfo {
+  /** The change's offset (changelog offset, or the node's local sequence); -1 if never written. */
+  offset: number | bigint;
+  /** The registry id of the writer schema (absent when deleted). */
+  schemaId?: number;
+  /** True when the key has no value (deleted, or never written). */
+  deleted: boolean;
+}
+
+/** Options of `connect`. */
+export interface ConnectOptions {
+  /** A WebSocket constructor (default: the global one; in Node < 22 the `ws` package). */
+  WebSocket?: unknown;
+  /** A fetch function (default: the global one). */
+  fetch?: typeof fetch;
+  /** The base URL of HTTP calls and the schema registry (default: derived from the URL). */
+  httpUrl?: string;
+  /** The first reconnect delay (default 250 ms); doubles per failed attempt. */
+  reconnectMinMs?: number;
+  /** The longest reconnect delay (default 30 s). */
+  reconnectMaxMs?: number;
+  /** How often a Ping is sent (default 15 s). */
+  pingIntervalMs?: number;
+  /** How long without an answer before the connection counts as dead (default 10 s). */
+  pongTimeoutMs?: number;
+  /** Browser entry only: where to load the wasm from (URL, Response, bytes or module). */
+  wasm?: unknown;
+}
+
+/** A live subscription to one key. */
+export declare class Subscription {
+  /** Ends the subscription: its callback is not called after this returns. */
+  close(): void;
+  /** Whether it has ended (closed, or ended by an error). */
+  readonly closed: boolean;
+}
+
+/** A connection to an Affinity node. */
+export declare class Client {
+  /** The connection state. */
+  readonly state: ConnectionState;
+  /** The base URL of HTTP calls. */
+  readonly httpUrl: string;
+  /** Calls `listener` on every state change; returns a function that stops it. */
+  onStateChange(listener: (state: ConnectionState) => void): () => void;
+  /** Resolves once the state is `state` (default "open"); rejects after `timeoutMs` (default 10 s). */
+  waitFor(state?: ConnectionState, timeoutMs?: number): Promise<void>;
+  /**
+   * Subscribes to `key` of `state` in `keyspace`: `onValue` gets the current value, then
+   * every change (`null` when the key has none). Resumes after reconnects without missing a
+   * change. `onError` gets errors that end or concern the subscription (default: console.error).
+   */
+  subscribe<V = AvroJs, K = AvroJs>(
+    keyspace: string,
+    state: string,
+    key: K,
+    onValue: (value: V | null, info: ValueInfo) => void,
+    onError?: (error: AffinityError) => void,
+  ): Subscription;
+  /** The Avro bytes of `key` for `state` in `keyspace`. */
+  encodeKey<K = AvroJs>(keyspace: string, state: string, key: K): Promise<Uint8Array>;
+  /** Sends `message` (Avro bytes) to the handler of `key` (Avro bytes) in `keyspace`. */
+  publish(keyspace: string, key: Uint8Array, message: Uint8Array): Promise<void>;
+  /** An HTTP call to `path`: `body` as JSON, the answer decoded from Avro; `null` for a GET answered 404. */
+  request<T = AvroJs>(method: string, path: string, body?: unknown): Promise<T>;
+  /** GET: the value, or `null` on 404. */
+  get<T = AvroJs>(path: string): Promise<T | null>;
+  /** PUT `body`. */
+  put<T = AvroJs>(path: string, body: unknown): Promise<T>;
+  /** POST `body`. */
+  post<T = AvroJs>(path: string, body?: unknown): Promise<T>;
+  /** DELETE. */
+  delete<T = AvroJs>(path: string): Promise<T>;
+  /** Closes the connection and ends every subscription. */
+  close(): void;
+}
+
+/** Connects to an Affinity node: `ws(s)://host/live` or `http(s)://host`. */
+export declare function connect(url: string, options?: ConnectOptions): Promise<Client>;
+/** Loads the wasm module ahead of time (`connect` does it). */
+export declare function load(wasm?: unknown): Promise<unknown> | void;
+
+/** An Avro schema's codec for JS values (like avsc's Type). */
+export declare class AvroType {
+  constructor(schemaJson: string);
+  free(): void;
+  readonly canonicalForm: string;
+  toBuffer(value: unknown): Uint8Array;
+  fromBuffer<T = AvroJs>(bytes: Uint8Array): T;
+  /** The delta between two values of this record schema. */
+  delta(oldValue: unknown, newValue: unknown): Uint8Array;
+  /** Applies a delta to the value encoded as `oldBytes`. */
+  applyDelta<T = AvroJs>(oldBytes: Uint8Array, delta: Uint8Array): T;
+}
+
+/** TypeScript declarations for an Avro schema (JSON text), the root type named `rootName`. */
+export declare function schemaToTypeScript(schemaJson: string, rootName: string): string;
+
+/** Base class of every error from this package. */
+export declare class AffinityError extends Error {
+  /** A stable code, e.g. "invalid-value", "unknown-keyspace", "http-status", "publish-in-doubt". */
+  readonly code: string;
+  /** The HTTP status, for an HttpError with code "http-status". */
+  readonly status?: number;
+}
+/** The server refused a subscription or publish (codes: "unknown-keyspace", "bad-key", ...). */
+export declare class ServerError extends AffinityError {}
+/** A JS value does not fit its schema, or bytes do not decode. */
+export declare class ValueError extends AffinityError {}
+/** A schema could not be fetched or parsed. */
+export declare class SchemaError extends AffinityError {}
+/** An HTTP call failed or answered an error status. */
+export declare class HttpError extends AffinityError {}
+/** The connection or the client: closed, limits, a publish in doubt. */
+export declare class ConnectionError extends AffinityError {}

@@ -1,0 +1,145 @@
+// The client's API in Node (node --test), against a live graph example node.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  connect, AvroType, schemaToTypeScript, AffinityError, ValueError, SchemaError, HttpError,
+} from '../dist/node.js';
+import { freePort, startNode, until, http } from './node-server.mjs';
+
+let node; let port; let dataDir; let client;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'affinity-node-test-'));
+  port = await freePort();
+  node = await startNode({ port, dataDir });
+  client = await connect(`ws://127.0.0.1:${port}/live`, { reconnectMinMs: 50, reconnectMaxMs: 500 });
+  await client.waitFor('open', 10000);
+});
+
+after(async () => {
+  client?.close();
+  await node?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Subscribes and records every value; `latest()` is the last one. */
+function record(keyspace, state, key) {
+  const seen = [];
+  const errors = [];
+  const sub = client.subscribe(keyspace, state, key, (v, info) => seen.push({ v, info }), (e) => errors.push(e));
+  return { sub, seen, errors, latest: () => seen.at(-1) };
+}
+
+test('a subscription gets the absent value, then each change, in order', async () => {
+  const v10 = record('graph', 'vertices', 10);
+  await until('the first (absent) value', () => v10.seen.length >= 1);
+  assert.equal(v10.seen[0].v, null);
+  assert.equal(v10.seen[0].info.deleted, true);
+
+  await http(node.base, 'PUT', '/vertex/10', { name: 'ten' });
+  await until('vertex 10', () => v10.latest()?.v?.name === 'ten');
+  assert.deepEqual(v10.latest().v, { id: 10, name: 'ten', edges: [], component: 10 });
+  assert.equal(v10.latest().info.deleted, false);
+  assert.equal(typeof v10.latest().info.schemaId, 'number');
+
+  await http(node.base, 'PUT', '/vertex/10', { name: 'TEN' });
+  await until('the rename', () => v10.latest()?.v?.name === 'TEN');
+  const offsets = v10.seen.slice(1).map((s) => Number(s.info.offset));
+  assert.deepEqual([...offsets].sort((a, b) => a - b), offsets, 'offsets increase');
+  v10.sub.close();
+  assert.equal(v10.sub.closed, true);
+  await http(node.base, 'PUT', '/vertex/10', { name: 'after close' });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.notEqual(v10.latest().v.name, 'after close', 'no value after close()');
+});
+
+test('components merge and the absorbed one is deleted', async () => {
+  await http(node.base, 'PUT', '/vertex/21', { name: 'a' });
+  await http(node.base, 'PUT', '/vertex/22', { name: 'b' });
+  const c21 = record('graph', 'components', 21);
+  const c22 = record('graph', 'components', 22);
+  await until('both components', () => c21.latest()?.v && c22.latest()?.v);
+  assert.deepEqual(c22.latest().v.members, [22]);
+  await http(node.base, 'POST', '/connect/21/22');
+  await until('the merge', () => c21.latest()?.v?.members?.length === 2);
+  assert.deepEqual(c21.latest().v, { id: 21, members: [21, 22] });
+  await until('component 22 deleted', () => c22.latest()?.v === null);
+  assert.equal(c22.latest().info.deleted, true);
+  c21.sub.close(); c22.sub.close();
+});
+
+test('HTTP helpers speak Avro, keep longs beyond 2^53 exact, and map errors', async () => {
+  const big = 2n ** 60n + 7n;
+  const v = await client.put(`/vertex/${big}`, { name: 'big' });
+  assert.equal(v.id, big);
+  assert.equal(typeof v.id, 'bigint');
+  assert.deepEqual(await client.get(`/vertex/${big}`), { id: big, name: 'big', edges: [], component: big });
+  const sub = record('graph', 'vertices', big);
+  await until('the big vertex', () => sub.latest()?.v?.id === big);
+  sub.sub.close();
+  assert.equal(await client.get('/vertex/999999'), null);
+  await assert.rejects(client.put('/vertex/1', { nom: 'x' }), (e) =>
+    e instanceof HttpError && e instanceof AffinityError && e.code === 'http-status' && e.status === 400);
+});
+
+test('bad keys and unknown states are errors with codes', async () => {
+  const bad = record('graph', 'vertices', 'not a number');
+  await until('the key error', () => bad.errors.length === 1);
+  assert.ok(bad.errors[0] instanceof ValueError);
+  assert.equal(bad.errors[0].code, 'invalid-value');
+  const unknown = record('graph', 'nope', 1);
+  await until('the state error', () => unknown.errors.length === 1);
+  assert.ok(unknown.errors[0] instanceof SchemaError);
+  assert.equal(unknown.errors[0].code, 'unknown-state');
+  assert.equal(bad.seen.length + unknown.seen.length, 0);
+});
+
+test('AvroType round-trips JS values like avsc, with BigInt beyond 2^53', () => {
+  const t = new AvroType(JSON.stringify({
+    type: 'record', name: 'R', fields: [
+      { name: 'n', type: 'long' }, { name: 'b', type: 'bytes' },
+      { name: 'o', type: ['null', 'string'], default: null },
+      { name: 'u', type: ['int', 'string'] },
+      { name: 'e', type: { type: 'enum', name: 'E', symbols: ['X', 'Y'] } },
+      { name: 'm', type: { type: 'map', values: 'double' } },
+    ],
+  }));
+  const value = { n: 2n ** 62n, b: new Uint8Array([1, 2, 255]), o: 'hi', u: { string: 's' }, e: 'Y', m: { a: 1.5 } };
+  const back = t.fromBuffer(t.toBuffer(value));
+  assert.deepEqual(back, value);
+  assert.deepEqual(t.fromBuffer(t.toBuffer({ ...value, n: 5, o: undefined })), { ...value, n: 5, o: null });
+  assert.throws(() => t.toBuffer({ ...value, e: 'Z' }), (e) => e instanceof ValueError && /e: "Z" is not a symbol/.test(e.message));
+  const old = t.toBuffer(value);
+  const d = t.delta(value, { ...value, e: 'X' });
+  assert.ok(d.length < old.length);
+  assert.equal(t.applyDelta(old, d).e, 'X');
+});
+
+test('schemaToTypeScript declares the graph types', async () => {
+  const r = await fetch(`${node.base}/schemas/subjects/graph-vertices-value/versions/latest`);
+  const { schema } = await r.json();
+  const ts = schemaToTypeScript(schema, 'GraphVertex');
+  assert.match(ts, /export interface Vertex \{\n {2}id: number \| bigint;\n {2}name: string;\n {2}edges: Array<number \| bigint>;\n {2}component: number \| bigint;\n\}/);
+});
+
+test('after the node restarts the subscription resumes without missing a change', async () => {
+  await http(node.base, 'PUT', '/vertex/30', { name: 'before' });
+  const v30 = record('graph', 'vertices', 30);
+  const states = [];
+  const off = client.onStateChange((s) => states.push(s));
+  await until('vertex 30', () => v30.latest()?.v?.name === 'before');
+  await node.stop();
+  await until('the client to notice', () => client.state === 'reconnecting', 10000);
+  node = await startNode({ port, dataDir });
+  // changed before the client is back: the resume must bring it
+  await http(node.base, 'PUT', '/vertex/30', { name: 'while away' });
+  await until('the change made while reconnecting', () => v30.latest()?.v?.name === 'while away', 15000);
+  await http(node.base, 'PUT', '/vertex/30', { name: 'after' });
+  await until('a change after the reconnect', () => v30.latest()?.v?.name === 'after');
+  assert.ok(states.includes('reconnecting') && states.at(-1) === 'open', states.join(','));
+  off();
+  v30.sub.close();
+});
