@@ -7,57 +7,39 @@ use std::sync::Arc;
 use affinity_protocol::ProtocolError;
 use affinity_protocol::frame::{
     ClientFrame, ErrorCode, Pong, Publish, Published, ServerFrame, Subscribe, decode_limited,
-    encode,
 };
-use axum::extract::ws::{CloseFrame, Message, WebSocket, close_code};
-use futures_util::{SinkExt, StreamExt};
+use axum::extract::ws::{Message, WebSocket, close_code};
+use futures_util::StreamExt;
 use tokio::sync::{Semaphore, mpsc};
+use tokio_tungstenite::tungstenite;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::LiveContext;
 use super::frames::{error_frame, observe_error, publish_error};
 use super::subscription::follow;
+use super::writer::{self, CloseReason};
 
 /// Serves one upgraded socket until the client closes it, goes silent, breaks the protocol
 /// at the WebSocket level, or the node shuts down.
 pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
     let limits = &ctx.limits;
-    let (mut sink, mut stream) = socket.split();
-    let (out, mut queue) = mpsc::channel::<ServerFrame>(limits.queue_capacity);
+    let (sink, mut stream) = socket.split();
+    let (out, queue) = mpsc::channel::<ServerFrame>(limits.queue_capacity);
     let stop = ctx.stop.child_token();
     let tasks = TaskTracker::new();
     let metrics = ctx.metrics.clone();
     metrics.connections.inc();
 
     // The writer owns the sink: frames leave in the order they were queued.
-    let writer_stop = stop.clone();
-    let frames = metrics.frames.clone();
-    let writer = tokio::spawn(async move {
-        loop {
-            let frame = tokio::select! {
-                frame = queue.recv() => frame,
-                () = writer_stop.cancelled() => None,
-            };
-            let Some(frame) = frame else { break };
-            frames.inc();
-            if sink
-                .send(Message::Binary(encode(&frame).into()))
-                .await
-                .is_err()
-            {
-                return;
-            }
-        }
-        // Best effort: the peer may already be gone.
-        let _ = sink
-            .send(Message::Close(Some(CloseFrame {
-                code: close_code::AWAY,
-                reason: "closing".into(),
-            })))
-            .await;
-        let _ = sink.close().await;
-    });
+    let reason = CloseReason::default();
+    let writer = tokio::spawn(writer::run(
+        sink,
+        queue,
+        stop.clone(),
+        reason.clone(),
+        metrics.frames.clone(),
+    ));
 
     let mut conn = Connection {
         ctx: &ctx,
@@ -81,11 +63,16 @@ pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
         match message {
             Err(_) => {
                 tracing::debug!("live connection idle past its heartbeat; closing");
+                let _ = reason.set((
+                    close_code::AWAY,
+                    "nothing received within the heartbeat timeout",
+                ));
                 break;
             }
             Ok(None | Some(Ok(Message::Close(_)))) => break,
             Ok(Some(Err(error))) => {
                 tracing::debug!(%error, "live connection failed");
+                let _ = reason.set(close_reason(error));
                 break;
             }
             Ok(Some(Ok(Message::Binary(bytes)))) => {
@@ -118,6 +105,17 @@ pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
     drop(conn);
     drop(out);
     let _ = writer.await;
+}
+
+/// The Close frame for a connection whose peer broke the WebSocket protocol: 1009 for a message
+/// over the size limit, so that a well-behaved client does not just reconnect and send it
+/// again; 1002 otherwise.
+fn close_reason(error: axum::Error) -> (u16, &'static str) {
+    let inner = error.into_inner();
+    match inner.downcast_ref::<tungstenite::Error>() {
+        Some(tungstenite::Error::Capacity(_)) => (close_code::SIZE, "message too big"),
+        _ => (close_code::PROTOCOL, "websocket protocol error"),
+    }
 }
 
 /// A subscription whose task ended by itself: its `sub_id` and generation.

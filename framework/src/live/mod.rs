@@ -25,6 +25,7 @@ mod limits;
 mod metrics;
 mod route;
 mod subscription;
+mod writer;
 
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
