@@ -60,6 +60,9 @@ pub(crate) struct Inner {
     generation: u64,
     timer: Option<JsValue>,
     timer_fn: Option<Closure<dyn FnMut()>>,
+    /// Every socket's `onerror`: errors are followed by `close`, which is what counts (and the
+    /// `ws` package throws an error event that has no listener).
+    on_error: Closure<dyn FnMut()>,
     pub(crate) listeners: HashMap<SubId, Listener>,
     pub(crate) schemas: HashMap<i32, Arc<Schema>>,
     fetching: HashSet<i32>,
@@ -112,6 +115,7 @@ impl Inner {
             generation: 0,
             timer: None,
             timer_fn: None,
+            on_error: Closure::<dyn FnMut()>::new(|| {}),
             listeners: HashMap::new(),
             schemas: HashMap::new(),
             fetching: HashSet::new(),
@@ -145,7 +149,7 @@ impl Inner {
             ws.set_onopen(None);
             ws.set_onmessage(None);
             ws.set_onclose(None);
-            ws.set_onerror(None);
+            ws.set_onerror(Some(self.on_error.as_ref().unchecked_ref()));
             let _ = ws.close();
         }
         if let Some(h) = self.handlers.take() {
@@ -241,6 +245,7 @@ pub(crate) fn open_socket(rc: &Shared) {
     ws.set_onopen(Some(open.as_ref().unchecked_ref()));
     ws.set_onmessage(Some(message.as_ref().unchecked_ref()));
     ws.set_onclose(Some(close.as_ref().unchecked_ref()));
+    ws.set_onerror(Some(inner.on_error.as_ref().unchecked_ref()));
     inner.socket = Some(ws);
     inner.handlers = Some(SocketHandlers {
         _open: open,
