@@ -1,0 +1,73 @@
+// The decode benchmark itself, for any JS engine: @affinity/client's wasm codec (AvroType) vs
+// avsc on the same schemas and bytes. The caller passes both libraries (the browser page and
+// Node load them differently).
+import { shapes } from './shapes.mjs';
+
+let sink = 0;
+
+/** Calls `fn` in batches for about `ms` milliseconds; returns operations per second. */
+function opsPerSecond(fn, ms) {
+  const batch = 200;
+  let ops = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    for (let i = 0; i < batch; i++) {
+      const v = fn();
+      if (v !== null) sink++;
+    }
+    ops += batch;
+    now = performance.now();
+  }
+  return (ops * 1000) / (now - start);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function sameJson(a, b) {
+  const norm = (v) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x));
+  return norm(a) === norm(b);
+}
+
+/**
+ * Runs every case `rounds` times, interleaved (wasm, avsc, wasm, …) so that load on the
+ * machine hits both alike; returns one row per case with the median ops/s.
+ * `toBytes(uint8array)` turns bytes into what avsc's `fromBuffer` takes (a Buffer).
+ */
+export function runBench({ AvroType, avsc, toBytes, rounds = 7, ms = 400 }) {
+  const cases = [];
+  for (const shape of shapes) {
+    const json = JSON.stringify(shape.schema);
+    const wasm = new AvroType(json);
+    const js = avsc.Type.forSchema(shape.schema);
+    const bytes = wasm.toBuffer(shape.value);
+    const avscBytes = js.toBuffer(shape.value);
+    if (bytes.length !== avscBytes.length || bytes.some((b, i) => b !== avscBytes[i])) {
+      throw new Error(`${shape.name}: the two libraries encode the value differently`);
+    }
+    const buf = toBytes(bytes);
+    if (!sameJson(wasm.fromBuffer(bytes), shape.value)) throw new Error(`${shape.name}: wasm decode differs`);
+    if (!sameJson({ ...js.fromBuffer(buf) }, shape.value)) throw new Error(`${shape.name}: avsc decode differs`);
+
+    const next = shape.change(shape.value);
+    const nextBytes = wasm.toBuffer(next);
+    const delta = wasm.delta(shape.value, next);
+    if (!sameJson(wasm.applyDelta(bytes, delta), next)) throw new Error(`${shape.name}: applyDelta differs`);
+
+    cases.push({ shape: shape.name, what: 'decode', lib: 'wasm', bytes: bytes.length, fn: () => wasm.fromBuffer(bytes) });
+    cases.push({ shape: shape.name, what: 'decode', lib: 'avsc', bytes: bytes.length, fn: () => js.fromBuffer(buf) });
+    cases.push({ shape: shape.name, what: 'applyDelta', lib: 'wasm', bytes: delta.length, fn: () => wasm.applyDelta(bytes, delta) });
+    cases.push({ shape: shape.name, what: 'decode new value', lib: 'wasm', bytes: nextBytes.length, fn: () => wasm.fromBuffer(nextBytes) });
+  }
+  for (const c of cases) { c.runs = []; opsPerSecond(c.fn, ms / 2); } // warm-up (JIT, tier-up)
+  for (let r = 0; r < rounds; r++) for (const c of cases) c.runs.push(opsPerSecond(c.fn, ms));
+  return {
+    sink,
+    rows: cases.map(({ shape, what, lib, bytes, runs }) => ({
+      shape, what, lib, bytes, median: median(runs), min: Math.min(...runs), max: Math.max(...runs),
+    })),
+  };
+}
