@@ -123,6 +123,62 @@ impl Http {
         .await
     }
 
+    /// Sends `head` with `Content-Length` and then the whole `body` on a fresh TCP connection,
+    /// and returns the answer's status code and the whole answer as text. The server may
+    /// answer before it has read the body; the rest of the body is then not sent (a write that
+    /// fails because the server closed is not an error here: its answer is read).
+    ///
+    /// (hyper's client reports such an early answer as a failed request — a broken pipe or an
+    /// incomplete message — rather than returning it; this reads what the server said.)
+    pub async fn declared(&self, head: &str, body: &[u8]) -> (u16, String) {
+        within("an HTTP exchange", async {
+            let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+            let head = format!(
+                "{head}\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                self.addr,
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).await.unwrap();
+            let _ = stream.write_all(body).await;
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer).await;
+            status_of(String::from_utf8_lossy(&answer).into_owned())
+        })
+        .await
+    }
+
+    /// Sends `head` with `Content-Length` and `Expect: 100-continue` on a fresh TCP connection,
+    /// and the body only if the server answers `100 Continue` — as curl does for large bodies
+    /// — then returns the final answer's status code and the whole answer as text. A server
+    /// that refuses the request from its head answers without reading a body that never came.
+    pub async fn expect_continue(&self, head: &str, body: &[u8]) -> (u16, String) {
+        within("an HTTP exchange with Expect: 100-continue", async {
+            let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+            let head = format!(
+                "{head}\r\nHost: {}\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+                self.addr,
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).await.unwrap();
+            let mut answer = Vec::new();
+            let mut buf = [0u8; 4096];
+            // The first answer's head: 100 Continue, or the final answer.
+            while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = stream.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the server closed before answering");
+                answer.extend_from_slice(&buf[..n]);
+            }
+            if answer.starts_with(b"HTTP/1.1 100") {
+                let end = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                answer.drain(..end);
+                stream.write_all(body).await.unwrap();
+            }
+            let _ = stream.read_to_end(&mut answer).await;
+            status_of(String::from_utf8_lossy(&answer).into_owned())
+        })
+        .await
+    }
+
     /// Sends `head` and then `body` in chunks of `chunk` bytes with chunked transfer encoding
     /// on a fresh TCP connection, and returns the status line's code and the rest of the
     /// answer as text. The server may answer before it has read the whole body; what it does
@@ -146,14 +202,18 @@ impl Http {
             let _ = stream.write_all(b"0\r\n\r\n").await;
             let mut answer = Vec::new();
             let _ = stream.read_to_end(&mut answer).await;
-            let text = String::from_utf8_lossy(&answer).into_owned();
-            let code = text
-                .split_whitespace()
-                .nth(1)
-                .and_then(|c| c.parse().ok())
-                .unwrap_or_else(|| panic!("no status line in {text:?}"));
-            (code, text)
+            status_of(String::from_utf8_lossy(&answer).into_owned())
         })
         .await
     }
+}
+
+/// The status code of an answer's status line, and the answer.
+fn status_of(text: String) -> (u16, String) {
+    let code = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    (code, text)
 }

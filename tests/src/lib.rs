@@ -19,6 +19,7 @@ mod node;
 mod proxy;
 mod routes;
 mod rss;
+mod tcp;
 mod wait;
 
 pub use handler::{App, Delete, Get, Increment, PANIC_BY, Put, ZERO_REFUSED, keyspace};
@@ -29,4 +30,5 @@ pub use node::{NodeOptions, base_url, start_node};
 pub use proxy::Proxy;
 pub use routes::routes;
 pub use rss::rss_bytes;
+pub use tcp::{TcpState, tcp_state};
 pub use wait::{WAIT, finishes_within, within, within_for};

@@ -58,6 +58,14 @@ impl RawLive {
         RawLive { ws }
     }
 
+    /// The client's end of the TCP connection.
+    pub fn local_addr(&self) -> SocketAddr {
+        match self.ws.get_ref() {
+            MaybeTlsStream::Plain(tcp) => tcp.local_addr().unwrap(),
+            _ => unreachable!("a ws:// connection is plain TCP"),
+        }
+    }
+
     /// Sends a frame.
     pub async fn send(&mut self, frame: &ClientFrame) {
         self.send_bytes(encode(frame)).await;
