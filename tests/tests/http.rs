@@ -285,7 +285,7 @@ async fn requests_the_server_cannot_serve_get_a_status_and_a_message() {
 /// A body over the server's limit is answered 413 before the server has read it; a client
 /// should report that answer, not a broken connection, every time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: affinity-client reports an early 413 as ClientError::Transport (hyper: broken pipe / incomplete message) in some of the requests whose body is over the server's limit (1 to 3 in 20 here; the message then says only "client error (SendRequest)"), because hyper's HTTP/1 client fails the request when the server answers and closes before the body is sent, instead of returning the answer"]
+#[ignore = "bug: affinity-client reports an early 413 as ClientError::Transport (hyper: broken pipe / incomplete message) in some of the requests whose body is over the server's limit (1 to 3 in 20 here; the message then says only `client error (SendRequest)`), because hyper's HTTP/1 client fails the request when the server answers and closes before the body is sent, instead of returning the answer"]
 async fn the_native_client_reports_413_for_a_body_over_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let node = start_node(dir.path(), &NodeOptions::default()).await;
