@@ -13,7 +13,13 @@ use super::{LiveContext, connection};
 
 /// Small socket buffers: most live frames are deltas of a few bytes, and an idle connection
 /// should cost little (the target is ≤ 10 KiB of RSS per idle connection).
-const READ_BUFFER: usize = 4 * 1024;
+///
+/// tungstenite allocates the read buffer when the socket is upgraded and fills all of it on
+/// every read, so its whole size is resident in every connection, idle or not. Client frames
+/// (Subscribe, Unsubscribe, Ping, small Publishes) are tens of bytes; a larger message still
+/// arrives whole — the buffer grows to the frame's length and is read in chunks of this size.
+/// At 4 KiB this buffer alone was a third of an idle connection's RSS (framework/BENCHMARKS.md).
+const READ_BUFFER: usize = 1024;
 const WRITE_BUFFER: usize = 4 * 1024;
 
 /// The router serving `/live`.
