@@ -26,7 +26,7 @@ pub use handler::{App, Delete, Get, Increment, PANIC_BY, Put, ZERO_REFUSED, keys
 pub use http::{Http, Reply};
 pub use live::{Ended, Held, RawLive, key};
 pub use model::{BLOBS, Blob, COUNTERS, KEYSPACE, PROFILES, Profile, SESSIONS};
-pub use node::{NodeOptions, base_url, start_node};
+pub use node::{NodeOptions, base_url, start_node, stop_node};
 pub use proxy::Proxy;
 pub use routes::routes;
 pub use rss::rss_bytes;

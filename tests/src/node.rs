@@ -8,6 +8,7 @@ use affinity::node::{Node, RunningNode};
 
 use crate::handler::keyspace;
 use crate::routes::routes;
+use crate::wait::within;
 
 /// How a test node is configured.
 #[derive(Clone, Debug)]
@@ -39,12 +40,19 @@ pub async fn start_node(dir: &Path, options: &NodeOptions) -> RunningNode {
     if let Some(heartbeat) = options.heartbeat {
         config.live.heartbeat = heartbeat;
     }
-    Node::new(config)
+    let node = Node::new(config)
         .keyspace(keyspace(options.session_ttl))
         .router(routes())
-        .start()
+        .start();
+    within("the node to start", node).await.unwrap()
+}
+
+/// Shuts `node` down gracefully (bounded by [`WAIT`](crate::WAIT)) and checks it stopped
+/// without an error.
+pub async fn stop_node(node: RunningNode) {
+    within("the node's shutdown", node.shutdown())
         .await
-        .unwrap()
+        .unwrap();
 }
 
 /// The node's base URL, `http://127.0.0.1:<port>`.

@@ -8,7 +8,7 @@ use affinity_avro::binary::write_long;
 use affinity_avro::{from_slice, to_vec};
 use affinity_e2e::{
     COUNTERS, Ended, Http, Increment, KEYSPACE, NodeOptions, PANIC_BY, PROFILES, Profile, RawLive,
-    key, start_node,
+    key, start_node, stop_node,
 };
 use affinity_protocol::frame::{ClientFrame, ErrorCode, Ping, Publish, Subscribe, encode};
 use http::{Method, StatusCode};
@@ -199,7 +199,7 @@ async fn malformed_frames_get_errors_and_the_socket_goes_on() {
     still_serves(&mut other, &http, next_check()).await;
     let mut fresh = RawLive::connect(node.local_addr()).await;
     still_serves(&mut fresh, &http, next_check()).await;
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -340,7 +340,7 @@ async fn bad_requests_and_a_panicking_handler_do_not_poison_a_partition() {
         6
     );
     assert_eq!(http.get("/health", "*/*").await.status, StatusCode::OK);
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }
 
 /// RFC 6455 §7.4.1: a server that closes a connection because a message is too big says so
@@ -356,5 +356,5 @@ async fn an_oversized_message_is_closed_as_too_big() {
         Ended::Closed(Some(frame)) => assert_eq!(u16::from(frame.code), 1009, "{frame:?}"),
         other => panic!("expected a Close frame, got {other:?}"),
     }
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use affinity_avro::{from_slice, to_vec};
-use affinity_e2e::{Held, Http, NodeOptions, PROFILES, Profile, RawLive, key, start_node};
+use affinity_e2e::{
+    Held, Http, NodeOptions, PROFILES, Profile, RawLive, key, start_node, stop_node,
+};
 use affinity_protocol::frame::ServerFrame;
 use http::{Method, StatusCode};
 
@@ -65,5 +67,5 @@ async fn a_one_field_change_of_a_twenty_field_record_is_a_small_delta() {
     assert!(message_len * 4 < snapshot.value.len(), "{message_len}");
     held.apply(&ServerFrame::Delta(delta));
     assert_eq!(held.value, Some(renamed));
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }

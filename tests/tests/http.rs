@@ -7,7 +7,7 @@
 use affinity_avro::json::{from_json_str, to_json_string};
 use affinity_avro::{from_slice, to_vec};
 use affinity_client::{Client, ClientError, Encoding};
-use affinity_e2e::{Http, NodeOptions, Profile, base_url, start_node, within};
+use affinity_e2e::{Http, NodeOptions, Profile, base_url, start_node, stop_node, within};
 use http::{Method, StatusCode};
 
 const BINARY: &str = "application/vnd.apache.avro+binary";
@@ -66,7 +66,7 @@ async fn the_native_client_round_trips_in_both_encodings() {
             other => panic!("{encoding:?}: deleting twice is a 404, got {other:?}"),
         }
     }
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -158,7 +158,7 @@ async fn raw_requests_round_trip_in_both_encodings_and_name_the_schema() {
     assert_eq!(put.status, StatusCode::NO_CONTENT);
     let get = http.get("/sessions/s1", BINARY).await;
     assert_eq!(from_slice::<String>(&get.body).unwrap(), "token-1");
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -279,7 +279,7 @@ async fn requests_the_server_cannot_serve_get_a_status_and_a_message() {
         http.get("/profiles/1", JSON).await.status,
         StatusCode::NOT_FOUND
     );
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }
 
 /// A body over the server's limit is answered 413 before the server has read it; a client
@@ -304,5 +304,5 @@ async fn the_native_client_reports_413_for_a_body_over_the_limit() {
         outcomes.iter().all(|o| o.starts_with("413")),
         "every attempt is a 413: {outcomes:#?}"
     );
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }

@@ -7,7 +7,7 @@ use affinity_avro::to_vec;
 use affinity_client::{Client, ClientError};
 use affinity_e2e::{
     COUNTERS, Http, Increment, KEYSPACE, NodeOptions, RawLive, ZERO_REFUSED, base_url, key,
-    start_node, within,
+    start_node, stop_node, within,
 };
 use affinity_protocol::frame::{ClientFrame, ErrorCode, Publish, ServerFrame};
 use futures_util::StreamExt;
@@ -20,12 +20,16 @@ async fn the_native_client_publishes_to_the_keys_handler() {
     let dir = tempfile::tempdir().unwrap();
     let node = start_node(dir.path(), &NodeOptions::default()).await;
     let http = Http::new(node.local_addr());
-    let client = Client::connect(&base_url(&node)).await.unwrap();
-    let counter = "published".to_owned();
-    let mut sub = client
-        .subscribe::<String, i64>(KEYSPACE, COUNTERS, &counter)
+    let client = within("connecting", Client::connect(&base_url(&node)))
         .await
         .unwrap();
+    let counter = "published".to_owned();
+    let mut sub = within(
+        "subscribing",
+        client.subscribe::<String, i64>(KEYSPACE, COUNTERS, &counter),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         within("the first value", sub.next())
             .await
@@ -103,8 +107,8 @@ async fn the_native_client_publishes_to_the_keys_handler() {
     );
     let reply = http.get(&format!("/counters/{counter}"), JSON).await;
     assert_eq!((reply.status, reply.json()), (StatusCode::OK, 7.into()));
-    client.shutdown().await;
-    node.shutdown().await.unwrap();
+    within("the client's shutdown", client.shutdown()).await;
+    stop_node(node).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,5 +163,5 @@ async fn raw_publishes_are_answered_by_request_id() {
     assert_eq!(answered, (100..110).collect::<Vec<_>>());
     let reply = http.get(&format!("/counters/{counter}"), JSON).await;
     assert_eq!(reply.json(), 13);
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }

@@ -9,7 +9,7 @@ use affinity_avro::to_vec;
 use affinity_client::Client;
 use affinity_e2e::{
     COUNTERS, Http, KEYSPACE, NodeOptions, PROFILES, Profile, RawLive, SESSIONS, base_url, key,
-    start_node, within,
+    start_node, stop_node, within,
 };
 use futures_util::StreamExt;
 use http::{Method, StatusCode};
@@ -72,7 +72,7 @@ async fn a_restart_keeps_all_data_and_drops_expired_sessions() {
     live.subscribe(1, PROFILES, key(&20i64), None).await;
     let before = live.recv_snapshot().await;
     drop(live);
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 
     // The sessions expire while the node is down.
     let expired_at = sessions_written + TTL + Duration::from_millis(200);
@@ -120,23 +120,31 @@ async fn a_restart_keeps_all_data_and_drops_expired_sessions() {
     assert!(delta.offset > before.offset);
 
     // The native client: profiles and counters have their values, expired sessions none.
-    let client = Client::connect(&base_url(&node)).await.unwrap();
-    let mut profile = client
-        .subscribe::<i64, Profile>(KEYSPACE, PROFILES, &3)
+    let client = within("connecting", Client::connect(&base_url(&node)))
         .await
         .unwrap();
+    let mut profile = within(
+        "subscribing",
+        client.subscribe::<i64, Profile>(KEYSPACE, PROFILES, &3),
+    )
+    .await
+    .unwrap();
     let value = within("a profile", profile.next()).await.unwrap().unwrap();
     assert_eq!(value, Some(Profile::sample(3, 3)));
-    let mut counter = client
-        .subscribe::<String, i64>(KEYSPACE, COUNTERS, &"c0".to_owned())
-        .await
-        .unwrap();
+    let mut counter = within(
+        "subscribing",
+        client.subscribe::<String, i64>(KEYSPACE, COUNTERS, &"c0".to_owned()),
+    )
+    .await
+    .unwrap();
     let value = within("a counter", counter.next()).await.unwrap().unwrap();
     assert_eq!(value, Some(sums[0]));
-    let mut session = client
-        .subscribe::<String, String>(KEYSPACE, SESSIONS, &"s1".to_owned())
-        .await
-        .unwrap();
+    let mut session = within(
+        "subscribing",
+        client.subscribe::<String, String>(KEYSPACE, SESSIONS, &"s1".to_owned()),
+    )
+    .await
+    .unwrap();
     let value = within("a session", session.next()).await.unwrap().unwrap();
     assert_eq!(value, None, "an expired session has no value");
 
@@ -160,6 +168,6 @@ async fn a_restart_keeps_all_data_and_drops_expired_sessions() {
         http.get("/sessions/s1", JSON).await.status,
         StatusCode::NOT_FOUND
     );
-    client.shutdown().await;
-    node.shutdown().await.unwrap();
+    within("the client's shutdown", client.shutdown()).await;
+    stop_node(node).await;
 }

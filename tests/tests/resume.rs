@@ -9,7 +9,7 @@ use affinity_avro::{from_slice, to_vec};
 use affinity_client::{Client, SessionConfig};
 use affinity_e2e::{
     Held, Http, KEYSPACE, NodeOptions, PROFILES, Profile, Proxy, RawLive, finishes_within, key,
-    start_node, within,
+    start_node, stop_node, within,
 };
 use affinity_protocol::frame::ServerFrame;
 use futures_util::StreamExt;
@@ -50,10 +50,12 @@ async fn the_native_client_misses_nothing_across_a_network_cut() {
 
     let id = 7i64;
     put(&http, &Profile::sample(id, 0)).await;
-    let mut sub = client
-        .subscribe::<i64, Profile>(KEYSPACE, PROFILES, &id)
-        .await
-        .unwrap();
+    let mut sub = within(
+        "subscribing",
+        client.subscribe::<i64, Profile>(KEYSPACE, PROFILES, &id),
+    )
+    .await
+    .unwrap();
     let mut seen = Vec::new();
     let mut offsets = Vec::new();
     let mut next = async |sub: &mut affinity_client::Subscription<Profile>| {
@@ -104,8 +106,8 @@ async fn the_native_client_misses_nothing_across_a_network_cut() {
     );
     let extra = finishes_within(Duration::from_millis(300), sub.next()).await;
     assert!(extra.is_none(), "nothing more: {extra:?}");
-    client.shutdown().await;
-    node.shutdown().await.unwrap();
+    within("the client's shutdown", client.shutdown()).await;
+    stop_node(node).await;
 }
 
 /// A raw client that subscribes with `resume_from` gets Deltas whose `base_offset` chains from
@@ -172,5 +174,5 @@ async fn a_raw_resume_gets_deltas_chained_from_the_resume_offset() {
         Profile::sample(id, 46)
     );
     fourth.expect_silence(Duration::from_millis(300)).await;
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }

@@ -5,7 +5,9 @@
 use std::time::{Duration, Instant};
 
 use affinity_avro::{from_slice, to_vec};
-use affinity_e2e::{Ended, Http, NodeOptions, PROFILES, Profile, RawLive, key, start_node, within};
+use affinity_e2e::{
+    Ended, Http, NodeOptions, PROFILES, Profile, RawLive, key, start_node, stop_node, within,
+};
 use http::{Method, StatusCode};
 
 const BINARY: &str = "application/vnd.apache.avro+binary";
@@ -49,7 +51,7 @@ async fn shutdown_finishes_requests_in_flight_closes_sockets_and_keeps_the_data(
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
     let shutdown = tokio::spawn(async move {
-        node.shutdown().await.unwrap();
+        stop_node(node).await;
         Instant::now()
     });
 
@@ -84,5 +86,5 @@ async fn shutdown_finishes_requests_in_flight_closes_sockets_and_keeps_the_data(
             Profile::sample(id, id)
         );
     }
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }

@@ -7,7 +7,8 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use affinity_e2e::{
-    App, BLOBS, Blob, Held, NodeOptions, Put, RawLive, key, rss_bytes, start_node, within,
+    App, BLOBS, Blob, Held, NodeOptions, Put, RawLive, key, rss_bytes, start_node, stop_node,
+    within,
 };
 use affinity_protocol::frame::ServerFrame;
 
@@ -106,5 +107,5 @@ async fn a_stalled_subscriber_costs_bounded_memory_and_gets_the_latest_value() {
         "intermediate values were coalesced ({frames} frames for {} writes)",
         WRITES - 20
     );
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }

@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use affinity::node::RunningNode;
 use affinity_e2e::{
-    App, BLOBS, Blob, NodeOptions, Put, RawLive, TcpState, key, start_node, tcp_state, within,
+    App, BLOBS, Blob, NodeOptions, Put, RawLive, TcpState, key, start_node, stop_node, tcp_state,
+    within,
 };
 use tokio::task::JoinHandle;
 
@@ -89,7 +90,7 @@ async fn a_silent_stalled_client_is_disconnected_after_the_heartbeat_timeout() {
     // Nothing arrives from the client for two heartbeats (2 s): the server gives up on it.
     let state = server_closes(server, &stalled, Duration::from_secs(6)).await;
     assert_ne!(state, TcpState::Established, "the server closed its end");
-    node.shutdown().await.unwrap();
+    stop_node(node).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use affinity_client::{Client, Subscription};
 use affinity_e2e::{
-    KEYSPACE, NodeOptions, PROFILES, Profile, base_url, finishes_within, start_node, within,
+    KEYSPACE, NodeOptions, PROFILES, Profile, base_url, finishes_within, start_node, stop_node,
+    within,
 };
 use futures_util::StreamExt;
 use futures_util::future::join_all;
@@ -103,6 +104,6 @@ async fn a_hundred_subscriptions_on_one_socket_see_every_change_in_order() {
             "key {id}: offsets increase: {offsets:?}"
         );
     }
-    client.shutdown().await;
-    node.shutdown().await.unwrap();
+    within("the client's shutdown", client.shutdown()).await;
+    stop_node(node).await;
 }
