@@ -19,7 +19,7 @@
 use affinity_avro::Value;
 use affinity_avro::schema::{Kind, NodeId, Schema};
 use js_sys::{Array, BigInt, Object, Reflect, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue, intern};
 
 /// The largest integer a JS `number` holds exactly.
 const MAX_SAFE: i64 = (1 << 53) - 1;
@@ -45,9 +45,9 @@ fn fail<T>(path: &str, message: impl Into<String>) -> Result<T, ConvertError> {
     })
 }
 
-fn set(obj: &Object, key: &str, value: &JsValue) {
+fn set(obj: &Object, key: &JsValue, value: &JsValue) {
     // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+    let _ = Reflect::set(obj, key, value);
 }
 
 /// The name a union branch goes by: the full name of a named type, else its type name.
@@ -66,16 +66,47 @@ fn nullable(schema: &Schema, branches: &[NodeId]) -> Option<(u32, u32, NodeId)> 
 }
 
 /// `value` (of type `id` in `schema`) as a JS value.
+///
+/// Most values are written as JSON inside wasm and built by one `JSON.parse` (see
+/// the `fast` module); the others (bytes, longs beyond 2^53, non-finite numbers) are built
+/// property by property. Record field names and enum symbols go through wasm-bindgen's string interning (decoded to
+/// JS strings once, not per value); an error's path is built only when there is an error.
 pub fn to_js(schema: &Schema, id: NodeId, value: &Value) -> Result<JsValue, ConvertError> {
-    to_js_at(schema, id, value, "")
+    if let Some(json) = crate::fast::to_json(schema, id, value)
+        && let Ok(js) = js_sys::JSON::parse(&json)
+    {
+        return Ok(js);
+    }
+    to_js_at(schema, id, value).map_err(|mut e| {
+        if e.path.is_empty() {
+            e.path = "value".into();
+        }
+        e
+    })
 }
 
-fn to_js_at(
-    schema: &Schema,
-    id: NodeId,
-    value: &Value,
-    path: &str,
-) -> Result<JsValue, ConvertError> {
+/// `inner`'s error under `step` (a field name or `[i]`).
+fn under(step: impl FnOnce() -> String) -> impl FnOnce(ConvertError) -> ConvertError {
+    move |mut e| {
+        let step = step();
+        e.path = match (e.path.is_empty(), step.starts_with('[')) {
+            (true, _) => step,
+            (false, true) => format!("{step}{}", e.path),
+            (false, false) if e.path.starts_with('[') => format!("{step}{}", e.path),
+            (false, false) => format!("{step}.{}", e.path),
+        };
+        e
+    }
+}
+
+fn mismatch<T>(message: String) -> Result<T, ConvertError> {
+    Err(ConvertError {
+        path: String::new(),
+        message,
+    })
+}
+
+fn to_js_at(schema: &Schema, id: NodeId, value: &Value) -> Result<JsValue, ConvertError> {
     Ok(match (&schema.node(id).kind, value) {
         (Kind::Null, Value::Null) => JsValue::NULL,
         (Kind::Boolean, Value::Boolean(b)) => JsValue::from_bool(*b),
@@ -88,15 +119,15 @@ fn to_js_at(
         }
         (Kind::String, Value::String(s)) => JsValue::from_str(s),
         (Kind::Enum(e), Value::Enum(i)) => match e.symbols.get(*i as usize) {
-            Some(s) => JsValue::from_str(s),
-            None => return fail(path, format!("enum index {i} out of range")),
+            Some(s) => JsValue::from_str(intern(s)),
+            None => return mismatch(format!("enum index {i} out of range")),
         },
         (Kind::Array(items), Value::Array(values)) => {
             let out = Array::new_with_length(values.len() as u32);
             for (i, v) in values.iter().enumerate() {
                 out.set(
                     i as u32,
-                    to_js_at(schema, *items, v, &format!("{path}[{i}]"))?,
+                    to_js_at(schema, *items, v).map_err(under(|| format!("[{i}]")))?,
                 );
             }
             out.into()
@@ -104,24 +135,26 @@ fn to_js_at(
         (Kind::Map(values_id), Value::Map(entries)) => {
             let out = Object::new();
             for (k, v) in entries {
-                set(&out, k, &to_js_at(schema, *values_id, v, &join(path, k))?);
+                let js = to_js_at(schema, *values_id, v).map_err(under(|| k.clone()))?;
+                set(&out, &JsValue::from_str(k), &js);
             }
             out.into()
         }
         (Kind::Union(branches), Value::Union(i, v)) => {
             let Some(branch) = branches.get(*i as usize).copied() else {
-                return fail(path, format!("union branch {i} out of range"));
+                return mismatch(format!("union branch {i} out of range"));
             };
             if matches!(schema.node(branch).kind, Kind::Null) {
                 JsValue::NULL
             } else if nullable(schema, branches).is_some() {
-                to_js_at(schema, branch, v, path)?
+                to_js_at(schema, branch, v)?
             } else {
                 let out = Object::new();
+                let name = branch_name(schema, branch);
                 set(
                     &out,
-                    branch_name(schema, branch),
-                    &to_js_at(schema, branch, v, path)?,
+                    &JsValue::from_str(intern(name)),
+                    &to_js_at(schema, branch, v)?,
                 );
                 out.into()
             }
@@ -129,15 +162,12 @@ fn to_js_at(
         (Kind::Record(r), Value::Record(values)) if r.fields.len() == values.len() => {
             let out = Object::new();
             for (f, v) in r.fields.iter().zip(values) {
-                set(
-                    &out,
-                    &f.name,
-                    &to_js_at(schema, f.schema, v, &join(path, &f.name))?,
-                );
+                let js = to_js_at(schema, f.schema, v).map_err(under(|| f.name.clone()))?;
+                set(&out, &JsValue::from_str(intern(&f.name)), &js);
             }
             out.into()
         }
-        (kind, _) => return fail(path, format!("the value is not a {}", kind.type_name())),
+        (kind, _) => return mismatch(format!("the value is not a {}", kind.type_name())),
     })
 }
 

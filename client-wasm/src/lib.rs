@@ -24,6 +24,7 @@ mod codec;
 pub mod convert;
 mod driver;
 mod error;
+mod fast;
 mod http;
 pub mod typescript;
 
