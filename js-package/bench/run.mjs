@@ -210,5 +210,5 @@ ${table(node)}
 | wasm + JS (wasm, wasm-bindgen glue, index.js, client.js, errors.js, snippets) | ${size.total} | **${size.totalGz} (${kib(size.totalGz)})** |
 
 Target: ≤ 150 KiB gzip.
-`);
+${existsSync(join(here, 'NOTES.md')) ? `\n${readFileSync(join(here, 'NOTES.md'), 'utf8')}` : ''}`);
 console.error(`wrote ${out}`);
