@@ -32,6 +32,8 @@ pub(crate) struct Target {
     pub(crate) name: &'static str,
     /// Where it listens.
     pub(crate) addr: SocketAddr,
+    /// The path prefix of its reads (the key follows).
+    pub(crate) prefix: &'static str,
 }
 
 /// What one round measured.
@@ -60,7 +62,7 @@ pub(crate) async fn benchmark(
         targets.iter().map(|_| Arc::new(Histogram::new())).collect();
     for target in targets {
         load(
-            target.addr,
+            target,
             connections,
             WARM_UP,
             body_len,
@@ -73,7 +75,7 @@ pub(crate) async fn benchmark(
         for (i, target) in targets.iter().enumerate() {
             let server_cpu = procfs::cpu_seconds(server_pid)?;
             let client_cpu = procfs::cpu_seconds(std::process::id())?;
-            let mut done = load(target.addr, connections, round, body_len, &histograms[i]).await?;
+            let mut done = load(target, connections, round, body_len, &histograms[i]).await?;
             done.server_cpu = procfs::cpu_seconds(server_pid)? - server_cpu;
             done.client_cpu = procfs::cpu_seconds(std::process::id())? - client_cpu;
             eprintln!(
@@ -116,9 +118,9 @@ pub(crate) async fn benchmark(
 
 /// Reads one key from every target; all must answer 200 with the same body. Returns its length.
 async fn same_answer(targets: &[Target]) -> Result<usize, BenchError> {
-    let path = format!("/quote/{FIRST_KEY}");
     let mut first: Option<(&str, bytes::Bytes)> = None;
     for target in targets {
+        let path = format!("{}{FIRST_KEY}", target.prefix);
         let mut conn = HttpConnection::open(target.addr).await?;
         let (status, body) = conn.send(Method::GET, &path, AVRO_BINARY).await?;
         if status != StatusCode::OK {
@@ -141,9 +143,9 @@ async fn same_answer(targets: &[Target]) -> Result<usize, BenchError> {
     Ok(first.map_or(0, |(_, body)| body.len()))
 }
 
-/// `connections` closed loops of point reads on `addr` for `length`.
+/// `connections` closed loops of point reads on `target` for `length`.
 async fn load(
-    addr: SocketAddr,
+    target: &Target,
     connections: usize,
     length: Duration,
     body_len: usize,
@@ -151,20 +153,21 @@ async fn load(
 ) -> Result<Round, BenchError> {
     let mut opened = Vec::with_capacity(connections);
     for _ in 0..connections {
-        opened.push(HttpConnection::open(addr).await?);
+        opened.push(HttpConnection::open(target.addr).await?);
     }
     let start = Instant::now();
     let deadline = start + length;
     let mut tasks = JoinSet::new();
     for (index, mut conn) in opened.into_iter().enumerate() {
         let hist = hist.clone();
+        let prefix = target.prefix;
         tasks.spawn(async move {
             let (mut requests, mut errors) = (0u64, 0u64);
             let mut n = index as u64;
             while Instant::now() < deadline {
                 let key = FIRST_KEY + ((n * 7919) % KEYS as u64) as i64;
                 n += connections as u64;
-                let path = format!("/quote/{key}");
+                let path = format!("{prefix}{key}");
                 let sent = Instant::now();
                 let (status, body) = conn.send(Method::GET, &path, AVRO_BINARY).await?;
                 if status == StatusCode::OK && body.len() == body_len {

@@ -53,14 +53,27 @@ async fn http_benchmark(options: &RunOptions) -> Result<HttpReport, BenchError> 
         Target {
             name: "bare axum",
             addr: a.bare,
+            prefix: "/quote/",
         },
         Target {
-            name: "affinity (RocksDB)",
-            addr: a.node,
+            name: "affinity stack, constant",
+            addr: a.memory_node,
+            prefix: "/constant/",
+        },
+        Target {
+            name: "affinity stack + ask, constant",
+            addr: a.memory_node,
+            prefix: "/hop/",
         },
         Target {
             name: "affinity (memory)",
             addr: a.memory_node,
+            prefix: "/quote/",
+        },
+        Target {
+            name: "affinity (RocksDB)",
+            addr: a.node,
+            prefix: "/quote/",
         },
     ];
     // Let the seeding settle (RocksDB flushes, allocator) before measuring.

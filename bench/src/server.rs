@@ -117,8 +117,11 @@ async fn start_node(dir: &Path, backend: StoreBackend) -> Result<RunningNode, Be
     config.http.listen = SocketAddr::from(([127, 0, 0, 1], 0));
     config.node.data_dir = Some(dir.to_owned());
     config.store.backend = backend;
+    let body = Bytes::from(affinity_avro::to_vec(&Quote::sample(FIRST_KEY)));
     let routes = Router::new()
         .route("/quote/{id}", get(get_quote))
+        .route("/constant/{id}", get(bare_quote).with_state(body.clone()))
+        .route("/hop/{id}", get(hop).with_state(body))
         .route("/tick/{id}", post(tick));
     let node = Node::new(config)
         .keyspace(model::keyspace())
@@ -152,6 +155,17 @@ async fn get_quote(
         .ok_or(ApiError::NotFound)
 }
 
+/// `GET /hop/{id}` on a node: a round trip to the partition that owns the key (which does
+/// nothing), then the constant answer — the actor hop without the store or the codec.
+async fn hop(
+    ks: KeyspaceRef<Market>,
+    State(body): State<Bytes>,
+    UrlPath(id): UrlPath<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    ks.call(&id, |_, _| ()).await?;
+    Ok(([(CONTENT_TYPE, AVRO_BINARY)], body))
+}
+
 /// `POST /tick/{id}` on a node: changes the quote; answers its new sequence number.
 async fn tick(ks: KeyspaceRef<Market>, UrlPath(id): UrlPath<i64>) -> Result<String, ApiError> {
     let seq = ks
@@ -161,7 +175,8 @@ async fn tick(ks: KeyspaceRef<Market>, UrlPath(id): UrlPath<i64>) -> Result<Stri
     Ok(seq.to_string())
 }
 
-/// `GET /quote/{id}` on the bare server: the same bytes as a node's answer, as a constant.
+/// `GET /quote/{id}` on the bare server, and `GET /constant/{id}` on the nodes: the same bytes
+/// as a node's answer to `GET /quote/{id}`, as a constant.
 async fn bare_quote(State(body): State<Bytes>, UrlPath(_id): UrlPath<i64>) -> impl IntoResponse {
     ([(CONTENT_TYPE, AVRO_BINARY)], body)
 }

@@ -4,7 +4,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, ChildStdin, Command};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 use crate::error::BenchError;
 use crate::server::Addresses;
@@ -19,6 +19,8 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(15);
 pub(crate) struct ServerProcess {
     child: Child,
     stdin: Option<ChildStdin>,
+    /// Kept open so that the server (or its wrapper) can still write to it.
+    _stdout: BufReader<ChildStdout>,
     /// Where it serves, and its pid.
     pub(crate) addresses: Addresses,
 }
@@ -49,22 +51,32 @@ impl ServerProcess {
             .stdout
             .take()
             .ok_or_else(|| BenchError::Protocol("the server process has no stdout".into()))?;
-        let mut line = String::new();
+        // The first line that is a JSON object (a wrapper may print lines of its own first).
         let mut reader = BufReader::new(stdout);
-        match tokio::time::timeout(START_TIMEOUT, reader.read_line(&mut line)).await {
+        let mut line = String::new();
+        let read = async {
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).await? == 0 || line.starts_with('{') {
+                    return Ok::<_, std::io::Error>(());
+                }
+            }
+        };
+        match tokio::time::timeout(START_TIMEOUT, read).await {
             Err(_) => {
                 return Err(BenchError::Timeout(
                     "the server process did not start".into(),
                 ));
             }
             Ok(Err(e)) => return Err(BenchError::io("reading the server's addresses")(e)),
-            Ok(Ok(_)) => {}
+            Ok(Ok(())) => {}
         }
         let addresses: Addresses = serde_json::from_str(line.trim()).map_err(|e| {
             BenchError::Protocol(format!("the server process printed `{}`: {e}", line.trim()))
         })?;
         Ok(ServerProcess {
             child,
+            _stdout: reader,
             stdin,
             addresses,
         })
