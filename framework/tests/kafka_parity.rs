@@ -2,7 +2,7 @@
 //! picks (`affinity::partitioner`) is the one Kafka's own Java producer (default partitioner)
 //! picks, as the broker acknowledges it and as the broker stores it.
 //!
-//! Needs the services of `dev/services up` (`AFFINITY_KAFKA_BOOTSTRAP`, and `AFFINITY_KAFKA_LIBS`
+//! Needs the services of `dev/services up` (`SERVICES_KAFKA_BOOTSTRAP`, and `SERVICES_KAFKA_LIBS`
 //! for Kafka's Java client) and a JDK. Skipped with a notice when they are missing — except under
 //! `CI=true`, where that fails.
 
@@ -32,8 +32,8 @@ struct VertexKey {
 
 /// The services' settings, or `None` (after a notice) when the test should be skipped.
 fn services() -> Option<(String, String)> {
-    let bootstrap = std::env::var("AFFINITY_KAFKA_BOOTSTRAP").ok();
-    let libs = std::env::var("AFFINITY_KAFKA_LIBS").ok();
+    let bootstrap = std::env::var("SERVICES_KAFKA_BOOTSTRAP").ok();
+    let libs = std::env::var("SERVICES_KAFKA_LIBS").ok();
     let java = Command::new("java")
         .arg("-version")
         .stdout(Stdio::null())
@@ -43,7 +43,7 @@ fn services() -> Option<(String, String)> {
     let problem = match (&bootstrap, &libs) {
         _ if !java => Some("java is missing: run dev/setup"),
         (None, _) | (_, None) => Some(
-            "AFFINITY_KAFKA_BOOTSTRAP / AFFINITY_KAFKA_LIBS are not set: run \
+            "SERVICES_KAFKA_BOOTSTRAP / SERVICES_KAFKA_LIBS are not set: run \
              `eval \"$(dev/services up)\"` first",
         ),
         _ => None,

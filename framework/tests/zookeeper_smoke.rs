@@ -1,5 +1,5 @@
 //! ZooKeeper as the coordinator will use it, against the real server of `dev/services up`
-//! (`AFFINITY_ZOOKEEPER_CONNECT`) through `zookeeper-client`: ephemeral-sequential membership
+//! (`SERVICES_ZOOKEEPER_CONNECT`) through `zookeeper-client`: ephemeral-sequential membership
 //! nodes, a child watch that sees them join, a node watch that sees one leave when its session
 //! closes, and an ephemeral node that disappears when its session expires without a goodbye
 //! (a paused or partitioned node). Skipped with a notice when the server is not configured —
@@ -16,10 +16,10 @@ use zookeeper_client as zk;
 const WAIT: Duration = Duration::from_secs(15);
 
 fn connect_string() -> Option<String> {
-    match std::env::var("AFFINITY_ZOOKEEPER_CONNECT") {
+    match std::env::var("SERVICES_ZOOKEEPER_CONNECT") {
         Ok(connect) => Some(connect),
         Err(_) => {
-            let problem = "AFFINITY_ZOOKEEPER_CONNECT is not set: run \
+            let problem = "SERVICES_ZOOKEEPER_CONNECT is not set: run \
                            `eval \"$(dev/services up)\"` first";
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("ZooKeeper is required under CI=true: {problem}");

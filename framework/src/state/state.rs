@@ -105,14 +105,7 @@ where
             return Ok(None);
         };
         let old = self.decode(header.schema_id, &body)?;
-        self.core.commit(Write {
-            state: self.index,
-            key: &store_key,
-            avro_key: Some(to_vec(key)),
-            old: Some(header),
-            new: None,
-            delta: None,
-        })?;
+        self.remove(key, &store_key, header)?;
         Ok(Some(old))
     }
 
@@ -132,14 +125,7 @@ where
         match (f(current), old) {
             (None, None) => Ok(None),
             (None, Some((header, _))) => {
-                self.core.commit(Write {
-                    state: self.index,
-                    key: &store_key,
-                    avro_key: Some(to_vec(key)),
-                    old: Some(header),
-                    new: None,
-                    delta: None,
-                })?;
+                self.remove(key, &store_key, header)?;
                 Ok(None)
             }
             (Some(new), old) => {
@@ -198,6 +184,18 @@ where
                 Ok((k, self.decode(header.schema_id, &body)?))
             })
             .collect()
+    }
+
+    /// Deletes the stored value of `key`, whose header is `header`.
+    fn remove(&mut self, key: &K, store_key: &[u8], header: Header) -> Result<u64, StateError> {
+        self.core.commit(Write {
+            state: self.index,
+            key: store_key,
+            avro_key: Some(to_vec(key)),
+            old: Some(header),
+            new: None,
+            delta: None,
+        })
     }
 
     fn write(
