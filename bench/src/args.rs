@@ -12,12 +12,14 @@ usage: affinity-bench run [options]     run the benchmarks (spawns `serve` proce
 
 options of `run`:
   --out FILE              write the results as JSON to FILE (default: stdout)
-  --http-seconds S        length of one measured HTTP round (default 4)
-  --http-rounds R         rounds per HTTP target, interleaved (default 3)
+  --http-seconds S        length of one measured HTTP round (default 3)
+  --http-rounds R         rounds per HTTP target, interleaved (default 5)
   --connections C         concurrent keep-alive HTTP connections (default 32)
   --subscribers N,N..     fan-out subscriber counts (default 1000,10000)
   --rates M,M..           fan-out updates per second (default 10,100)
   --fanout-seconds S      length of one fan-out phase (default 8)
+  --http-target NAME      measure only bare axum and this HTTP target (repeatable), e.g.
+                          'affinity (memory)'
   --skip-http             only the fan-out benchmark
   --skip-fanout           only the HTTP benchmark
   --wrap 'CMD ARGS'       run each server process under CMD (a profiler: `perf record -g`,
@@ -46,14 +48,16 @@ pub(crate) struct RunOptions {
     pub(crate) fanout: bool,
     /// A command (and its arguments) to run each server process under.
     pub(crate) wrap: Vec<String>,
+    /// The HTTP targets to measure besides bare axum; empty: all of them.
+    pub(crate) http_targets: Vec<String>,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
             out: None,
-            http_round: Duration::from_secs(4),
-            http_rounds: 3,
+            http_round: Duration::from_secs(3),
+            http_rounds: 5,
             connections: 32,
             subscribers: vec![1000, 10_000],
             rates: vec![10, 100],
@@ -61,6 +65,7 @@ impl Default for RunOptions {
             http: true,
             fanout: true,
             wrap: Vec::new(),
+            http_targets: Vec::new(),
         }
     }
 }
@@ -94,6 +99,7 @@ impl Command {
                 "--subscribers" => o.subscribers = list(flag, &value()?)?,
                 "--rates" => o.rates = list(flag, &value()?)?,
                 "--fanout-seconds" => o.fanout_phase = seconds(flag, &value()?)?,
+                "--http-target" => o.http_targets.push(value()?),
                 "--skip-http" => o.http = false,
                 "--skip-fanout" => o.fanout = false,
                 "--wrap" => o.wrap = value()?.split_whitespace().map(str::to_owned).collect(),

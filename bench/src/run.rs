@@ -76,6 +76,27 @@ async fn http_benchmark(options: &RunOptions) -> Result<HttpReport, BenchError> 
             prefix: "/quote/",
         },
     ];
+    let unknown: Vec<&String> = options
+        .http_targets
+        .iter()
+        .filter(|name| !targets.iter().any(|t| t.name == name.as_str()))
+        .collect();
+    if !unknown.is_empty() {
+        let known: Vec<&str> = targets.iter().map(|t| t.name).collect();
+        return Err(BenchError::Usage(format!(
+            "unknown HTTP targets {unknown:?}; they are {known:?}"
+        )));
+    }
+    let targets: Vec<Target> = targets
+        .into_iter()
+        .enumerate()
+        .filter(|(i, t)| {
+            *i == 0
+                || options.http_targets.is_empty()
+                || options.http_targets.iter().any(|n| n == t.name)
+        })
+        .map(|(_, t)| t)
+        .collect();
     // Let the seeding settle (RocksDB flushes, allocator) before measuring.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (body_bytes, reports) = http_load::benchmark(
