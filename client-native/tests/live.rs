@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use affinity_avro::to_vec;
 use affinity_client::{Client, ClientError, SessionConfig, Subscription};
-use affinity_protocol::frame::{Deleted, ErrorCode, ErrorFrame, Published, ServerFrame};
+use affinity_protocol::frame::{Deleted, ErrorCode, ErrorFrame, Published, ServerFrame, Subscribe};
 use futures_util::StreamExt;
-use support::{Counter, TestServer, Writer, c, within};
+use support::{Conn, Counter, TestServer, Writer, c, within};
 
 /// The next item of `sub`, which must arrive within the test's wait.
 #[allow(clippy::expect_used)]
@@ -16,6 +16,23 @@ async fn next(sub: &mut Subscription<Counter>) -> Result<Option<Counter>, Client
     within("a subscription item", sub.next())
         .await
         .expect("the stream goes on")
+}
+
+/// Subscribes `client` to counter `key` and accepts the server's side: the subscription, the
+/// server's end of the socket and the Subscribe frame it received.
+#[allow(clippy::expect_used)]
+async fn subscribed(
+    client: &Client,
+    server: &mut TestServer,
+    key: i64,
+) -> (Subscription<Counter>, Conn, Subscribe) {
+    let sub = client
+        .subscribe::<i64, Counter>("counters", "by_id", &key)
+        .await
+        .expect("a subscription");
+    let mut conn = server.accept().await;
+    let s = conn.subscribe().await;
+    (sub, conn, s)
 }
 
 #[allow(clippy::expect_used)]
@@ -27,12 +44,7 @@ async fn value(sub: &mut Subscription<Counter>) -> Option<Counter> {
 async fn values_arrive_typed_and_in_order() {
     let mut server = TestServer::start().await;
     let client = server.client().build().unwrap();
-    let mut sub = client
-        .subscribe::<i64, Counter>("counters", "by_id", &42)
-        .await
-        .unwrap();
-    let mut conn = server.accept().await;
-    let s = conn.subscribe().await;
+    let (mut sub, conn, s) = subscribed(&client, &mut server, 42).await;
     assert_eq!(
         (s.keyspace.as_str(), s.state.as_str(), s.key, s.resume_from),
         ("counters", "by_id", to_vec(&42i64), None)
@@ -58,12 +70,7 @@ async fn values_arrive_typed_and_in_order() {
 async fn deletion_and_a_key_never_written_read_as_none() {
     let mut server = TestServer::start().await;
     let client = server.client().build().unwrap();
-    let mut sub = client
-        .subscribe::<i64, Counter>("counters", "by_id", &1)
-        .await
-        .unwrap();
-    let mut conn = server.accept().await;
-    let s = conn.subscribe().await;
+    let (mut sub, conn, s) = subscribed(&client, &mut server, 1).await;
     let w = Writer::counter();
 
     conn.send(ServerFrame::Deleted(Deleted {
@@ -88,12 +95,7 @@ async fn deletion_and_a_key_never_written_read_as_none() {
 async fn a_reconnect_resumes_from_the_last_offset_and_the_stream_goes_on() {
     let mut server = TestServer::start().await;
     let client = server.client().build().unwrap();
-    let mut sub = client
-        .subscribe::<i64, Counter>("counters", "by_id", &7)
-        .await
-        .unwrap();
-    let mut conn = server.accept().await;
-    let s = conn.subscribe().await;
+    let (mut sub, conn, s) = subscribed(&client, &mut server, 7).await;
     let w = Writer::counter();
     let (v1, v2, v3) = (w.value(1, "a"), w.value(2, "a"), w.value(3, "a"));
     conn.send(w.snapshot(s.sub_id, 100, &v1)).await;
@@ -129,12 +131,7 @@ async fn a_subscription_made_while_disconnected_is_sent_on_reconnect() {
     client.ensure_connected().await.unwrap();
     let conn = server.accept().await;
     conn.drop_connection().await;
-    let mut sub = client
-        .subscribe::<i64, Counter>("counters", "by_id", &3)
-        .await
-        .unwrap();
-    let mut conn = server.accept().await;
-    let s = conn.subscribe().await;
+    let (mut sub, conn, s) = subscribed(&client, &mut server, 3).await;
     assert_eq!(s.resume_from, None);
     let w = Writer::counter();
     conn.send(w.snapshot(s.sub_id, 1, &w.value(9, "z"))).await;
@@ -145,12 +142,7 @@ async fn a_subscription_made_while_disconnected_is_sent_on_reconnect() {
 async fn an_evolved_writer_schema_resolves_into_the_reader_type() {
     let mut server = TestServer::start().await;
     let client = server.client().build().unwrap();
-    let mut sub = client
-        .subscribe::<i64, Counter>("counters", "by_id", &5)
-        .await
-        .unwrap();
-    let mut conn = server.accept().await;
-    let s = conn.subscribe().await;
+    let (mut sub, conn, s) = subscribed(&client, &mut server, 5).await;
     let w = Writer::evolved();
     let (v1, v2) = (w.value(1, "old"), w.value(2, "old"));
     conn.send(w.snapshot(s.sub_id, 1, &v1)).await;
@@ -175,12 +167,7 @@ async fn an_evolved_writer_schema_resolves_into_the_reader_type() {
 async fn a_writer_schema_not_registered_yet_is_fetched_again_until_it_is() {
     let mut server = TestServer::start().await;
     let client = server.client().build().unwrap();
-    let mut sub = client
-        .subscribe::<i64, Counter>("counters", "by_id", &5)
-        .await
-        .unwrap();
-    let mut conn = server.accept().await;
-    let s = conn.subscribe().await;
+    let (mut sub, conn, s) = subscribed(&client, &mut server, 5).await;
     let late = Writer {
         id: 9,
         ..Writer::evolved()
@@ -458,12 +445,7 @@ async fn heartbeats_can_be_turned_off() {
         })
         .build()
         .unwrap();
-    let mut sub = client
-        .subscribe::<i64, Counter>("counters", "by_id", &1)
-        .await
-        .unwrap();
-    let mut conn = server.accept().await;
-    let s = conn.subscribe().await;
+    let (mut sub, conn, s) = subscribed(&client, &mut server, 1).await;
     let w = Writer::counter();
     conn.send(w.snapshot(s.sub_id, 1, &w.value(1, "a"))).await;
     assert_eq!(value(&mut sub).await, Some(c(1, "a")));
@@ -474,12 +456,7 @@ async fn heartbeats_can_be_turned_off() {
 async fn shutdown_ends_streams_and_fails_live_calls() {
     let mut server = TestServer::start().await;
     let client = server.client().build().unwrap();
-    let mut sub = client
-        .subscribe::<i64, Counter>("counters", "by_id", &1)
-        .await
-        .unwrap();
-    let mut conn = server.accept().await;
-    conn.subscribe().await;
+    let (mut sub, mut conn, _) = subscribed(&client, &mut server, 1).await;
     within("the shutdown", client.shutdown()).await;
     assert!(within("the end", sub.next()).await.is_none());
     assert!(
