@@ -8,13 +8,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "common/child.rs"]
+mod child;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::{Read, Write};
 use std::num::NonZeroU32;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use affinity::partitioner::{Partitioner, partition_for};
 use affinity_avro::{Avro, to_framed, to_vec};
@@ -118,7 +120,7 @@ fn keys() -> Vec<Vec<u8>> {
 /// after [`JAVA_TIMEOUT`]; returns its stdout, or panics with its stderr.
 fn run_java(libs: &str, bootstrap: &str, topics: &[(String, u32)], keys: &[Vec<u8>]) -> String {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kafka_parity/Parity.java");
-    let mut child = Command::new("java")
+    let child = Command::new("java")
         .arg("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
         .arg("-cp")
         .arg(format!("{libs}/*"))
@@ -131,33 +133,11 @@ fn run_java(libs: &str, bootstrap: &str, topics: &[(String, u32)], keys: &[Vec<u
         .spawn()
         .unwrap();
     let input: String = keys.iter().map(|k| hex(k) + "\n").collect();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        stdout.read_to_string(&mut s).map(|_| s)
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        stderr.read_to_string(&mut s).map(|_| s)
-    });
-    let deadline = Instant::now() + JAVA_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    writer.join().unwrap().unwrap();
-    let stdout = out.join().unwrap().unwrap();
-    let stderr = err.join().unwrap().unwrap();
+    let child::Ended {
+        status,
+        stdout,
+        stderr,
+    } = child::finish(child, input.into_bytes(), JAVA_TIMEOUT);
     match status {
         Some(s) if s.success() => stdout,
         Some(s) => panic!(

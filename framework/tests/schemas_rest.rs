@@ -12,6 +12,8 @@ use http::Method;
 use serde_json::{Value, json};
 
 /// The server and the HTTP client.
+#[path = "common/child.rs"]
+mod child;
 #[path = "schemas_rest/http.rs"]
 mod http_support;
 /// Confluent's Python client against the server.

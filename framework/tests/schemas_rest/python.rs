@@ -3,11 +3,10 @@
 //! then decodes, and its AvroDeserializer reading a value Rust framed. Skipped with a notice
 //! when Python or the package is missing — except under `CI=true`, where that fails.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use affinity_avro::{
     MemoryRegistry, Schema, SchemaRegistry, Value, decode_frame, decode_value, encode_frame,
@@ -15,6 +14,7 @@ use affinity_avro::{
 };
 use serde_json::json;
 
+use super::child;
 use super::http_support::Server;
 
 /// How long the script may run.
@@ -35,37 +35,18 @@ fn python_client_available() -> bool {
 
 /// Runs `python3 args…`, killing it after [`SCRIPT_TIMEOUT`]; returns (success, stdout, stderr).
 fn run_python(args: Vec<String>) -> (bool, String, String) {
-    let mut child = Command::new("python3")
+    let child = Command::new("python3")
         .args(&args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        stdout.read_to_string(&mut s).map(|_| s)
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        stderr.read_to_string(&mut s).map(|_| s)
-    });
-    let deadline = Instant::now() + SCRIPT_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let stdout = out.join().unwrap().unwrap();
-    let stderr = err.join().unwrap().unwrap();
+    let child::Ended {
+        status,
+        stdout,
+        stderr,
+    } = child::finish(child, Vec::new(), SCRIPT_TIMEOUT);
     let success = status.is_some_and(|s| s.success());
     (success, stdout, stderr)
 }
