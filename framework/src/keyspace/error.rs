@@ -43,11 +43,6 @@ impl From<AskError> for crate::gateway::ApiError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyspaceError {
-    /// A keyspace name that cannot be used.
-    #[error(
-        "invalid keyspace name `{0}`: use 1 to 100 ASCII letters, digits, '_' or '-', not starting with '_'"
-    )]
-    InvalidName(String),
     /// Something wrong with the declaration: every problem found, one per line.
     #[error("keyspace `{name}` is declared wrongly:\n{}", problems.join("\n"))]
     Declaration {
