@@ -14,6 +14,8 @@
 //! - [`partitioner`]: Kafka's default partitioner (murmur2), which routes keys to partitions.
 //! - [`store`]: partition storage — the `Store` trait, RocksDB and in-memory stores, atomic
 //!   write batches with the checkpoint, and the order-preserving encoding of Avro keys.
+//! - [`changelog`]: the Kafka changelogs — one compacted topic per state, written by each
+//!   partition's master with group-committed transactions and read back on start.
 //! - [`keyspace`], [`partition`], [`state`]: keyspaces of partition actors running a
 //!   [`Handler`](partition::Handler) over typed [`State`](state::State)s.
 //! - [`feed`]: how observers of a key follow it without holding up its partition.
@@ -26,6 +28,7 @@
 //! - [`metrics`]: counters, gauges and histograms in the Prometheus text format, and the HTTP
 //!   request metrics.
 
+pub mod changelog;
 pub mod config;
 pub mod feed;
 pub mod gateway;
