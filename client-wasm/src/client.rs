@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::convert::from_js;
+use crate::decode::compile;
 use crate::driver::{Inner, Listener, Shared, open_socket, pump};
 use crate::error::{Kind, error};
 use crate::http::{AVRO, decode_body, fetch, fetch_schema, js_to_json, status_error};
@@ -282,11 +283,20 @@ impl Client {
             if !(200..300).contains(&r.status) {
                 return Err(status_error(&method, &url, &r));
             }
-            let schema = match r.schema_id {
-                Some(id) => Some(writer_schema(&rc, id).await?),
+            let writer = match r.schema_id {
+                Some(id) => {
+                    let schema = writer_schema(&rc, id).await?;
+                    let decoder = rc
+                        .borrow_mut()
+                        .decoders
+                        .entry(id)
+                        .or_insert_with(|| compile(&schema))
+                        .clone();
+                    Some((schema, decoder))
+                }
                 None => None,
             };
-            decode_body(schema.as_deref(), &r)
+            decode_body(writer.as_ref().map(|(s, d)| (s.as_ref(), d.as_ref())), &r)
         })
     }
 

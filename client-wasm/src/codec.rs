@@ -1,5 +1,11 @@
 //! [`AvroType`]: a schema's codec for JS values, like avsc's `Type` (`toBuffer`, `fromBuffer`),
 //! plus the delta codec, for publishes, tests and benchmarks.
+//!
+//! The npm package wraps it (`js-package/src/client.js`): its `AvroType.fromBuffer` and
+//! `applyDelta` decode in JS with the decoder `js/avro.js` generates from [`AvroType::canonical_form`]
+//! (falling back to these methods where JS cannot compile one). The decoding methods here build
+//! the value inside wasm ([`crate::convert::to_js`]): the reference the JS decoder is tested
+//! against.
 
 use affinity_avro::delta::{apply_value_delta, value_delta};
 use affinity_avro::{Schema, Value, decode_value, encode_value};
@@ -24,6 +30,12 @@ impl AvroType {
     fn decode(&self, bytes: &[u8]) -> Result<Value, JsValue> {
         decode_value(&self.schema, bytes)
             .map_err(|e| error(Kind::Value, "bad-bytes", e.to_string()))
+    }
+
+    fn applied(&self, old: &[u8], delta: &[u8]) -> Result<Value, JsValue> {
+        let old = self.decode(old)?;
+        apply_value_delta(&self.schema, &old, delta)
+            .map_err(|e| error(Kind::Value, "bad-delta", e.to_string()))
     }
 
     fn js(&self, v: &Value) -> Result<JsValue, JsValue> {
@@ -76,9 +88,18 @@ impl AvroType {
     /// Applies `delta` to the value encoded as `old` (Avro bytes); returns the new value.
     #[wasm_bindgen(js_name = applyDelta)]
     pub fn apply_delta(&self, old: &[u8], delta: &[u8]) -> Result<JsValue, JsValue> {
-        let old = self.decode(old)?;
-        let new = apply_value_delta(&self.schema, &old, delta)
-            .map_err(|e| error(Kind::Value, "bad-delta", e.to_string()))?;
+        let new = self.applied(old, delta)?;
         self.js(&new)
+    }
+
+    /// Applies `delta` to the value encoded as `old` (Avro bytes); returns the new value's Avro
+    /// bytes (for a JS decoder).
+    #[wasm_bindgen(js_name = applyDeltaBytes)]
+    pub fn apply_delta_bytes(&self, old: &[u8], delta: &[u8]) -> Result<Uint8Array, JsValue> {
+        let new = self.applied(old, delta)?;
+        let mut out = Vec::new();
+        encode_value(&self.schema, &new, &mut out)
+            .map_err(|e| error(Kind::Value, "bad-delta", e.to_string()))?;
+        Ok(Uint8Array::from(out.as_slice()))
     }
 }

@@ -45,9 +45,22 @@ fn fail<T>(path: &str, message: impl Into<String>) -> Result<T, ConvertError> {
     })
 }
 
-fn set(obj: &Object, key: &JsValue, value: &JsValue) {
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(obj, key, value);
+/// Sets an own property on a fresh plain object (`__proto__` too, as `JSON.parse` and the JS
+/// decoder do, rather than calling the prototype setter). `name` keys (field and type names, a
+/// schema's few) are interned; map keys (data) are not.
+fn set(obj: &Object, key: &str, value: &JsValue, name: bool) {
+    if key == "__proto__" {
+        let descriptor = Object::new();
+        let _ = Reflect::set(&descriptor, &"value".into(), value);
+        for flag in ["writable", "enumerable", "configurable"] {
+            let _ = Reflect::set(&descriptor, &flag.into(), &JsValue::TRUE);
+        }
+        Object::define_property(obj, &key.into(), &descriptor);
+    } else {
+        // Setting a property on a fresh plain object cannot fail.
+        let key = if name { intern(key) } else { key };
+        let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+    }
 }
 
 /// The name a union branch goes by: the full name of a named type, else its type name.
@@ -136,7 +149,7 @@ fn to_js_at(schema: &Schema, id: NodeId, value: &Value) -> Result<JsValue, Conve
             let out = Object::new();
             for (k, v) in entries {
                 let js = to_js_at(schema, *values_id, v).map_err(under(|| k.clone()))?;
-                set(&out, &JsValue::from_str(k), &js);
+                set(&out, k, &js, false);
             }
             out.into()
         }
@@ -151,11 +164,7 @@ fn to_js_at(schema: &Schema, id: NodeId, value: &Value) -> Result<JsValue, Conve
             } else {
                 let out = Object::new();
                 let name = branch_name(schema, branch);
-                set(
-                    &out,
-                    &JsValue::from_str(intern(name)),
-                    &to_js_at(schema, branch, v)?,
-                );
+                set(&out, name, &to_js_at(schema, branch, v)?, true);
                 out.into()
             }
         }
@@ -163,7 +172,7 @@ fn to_js_at(schema: &Schema, id: NodeId, value: &Value) -> Result<JsValue, Conve
             let out = Object::new();
             for (f, v) in r.fields.iter().zip(values) {
                 let js = to_js_at(schema, f.schema, v).map_err(under(|| f.name.clone()))?;
-                set(&out, &JsValue::from_str(intern(&f.name)), &js);
+                set(&out, &f.name, &js, true);
             }
             out.into()
         }

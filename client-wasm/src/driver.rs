@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
-use crate::convert::to_js;
+use crate::decode::{compile, value_to_js};
 use crate::error::{Kind, error, server_code};
 use crate::http::fetch_schema;
 
@@ -65,6 +65,10 @@ pub(crate) struct Inner {
     on_error: Closure<dyn FnMut()>,
     pub(crate) listeners: HashMap<SubId, Listener>,
     pub(crate) schemas: HashMap<i32, Arc<Schema>>,
+    /// The JS decoder of each writer schema id (`None` where JS cannot compile one).
+    pub(crate) decoders: HashMap<i32, Option<Function>>,
+    /// Where a value is encoded before the JS decoder reads it.
+    scratch: Vec<u8>,
     fetching: HashSet<i32>,
     schema_failures: HashMap<i32, u32>,
     pub(crate) key_schemas: HashMap<(String, String), Arc<Schema>>,
@@ -118,6 +122,8 @@ impl Inner {
             on_error: Closure::<dyn FnMut()>::new(|| {}),
             listeners: HashMap::new(),
             schemas: HashMap::new(),
+            decoders: HashMap::new(),
+            scratch: Vec::new(),
             fetching: HashSet::new(),
             schema_failures: HashMap::new(),
             key_schemas: HashMap::new(),
@@ -316,7 +322,11 @@ fn handle_event(
             let Some(l) = inner.listeners.get(&sub) else {
                 return;
             };
-            match to_js(&schema, schema.root(), &value) {
+            let decoder = inner
+                .decoders
+                .entry(schema_id)
+                .or_insert_with(|| compile(&schema));
+            match value_to_js(&schema, decoder.as_ref(), &value, &mut inner.scratch) {
                 Ok(js) => calls.push(Call::Two(
                     l.on_value.clone(),
                     js,
@@ -324,10 +334,7 @@ fn handle_event(
                 )),
                 Err(e) => {
                     if let Some(f) = &l.on_error {
-                        calls.push(Call::One(
-                            f.clone(),
-                            error(Kind::Value, "bad-value", e.to_string()),
-                        ));
+                        calls.push(Call::One(f.clone(), e));
                     }
                 }
             }

@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use affinity_avro::{Schema, decode_value};
+use affinity_avro::Schema;
 use js_sys::{Array, Function, JsString, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::convert::{long_to_js, to_js};
+use crate::convert::long_to_js;
+use crate::decode::bytes_to_js;
 use crate::error::{Kind, error, error_with};
 
 /// The media type of Avro binary bodies.
@@ -123,13 +124,14 @@ pub(crate) async fn fetch_schema(f: &Function, url: &str) -> Result<Arc<Schema>,
         .map_err(|e| error(Kind::Schema, "bad-schema", format!("GET {url}: {e}")))
 }
 
-/// Decodes an Avro body with its writer schema, or parses a JSON body.
-pub(crate) fn decode_body(schema: Option<&Schema>, r: &Response) -> Result<JsValue, JsValue> {
-    if let Some(schema) = schema {
-        let value = decode_value(schema, &r.body)
-            .map_err(|e| error(Kind::Value, "bad-body", format!("the response body: {e}")))?;
-        return to_js(schema, schema.root(), &value)
-            .map_err(|e| error(Kind::Value, "bad-body", e.to_string()));
+/// Decodes an Avro body with its writer schema (and that schema's JS decoder, if there is one),
+/// or parses a JSON body.
+pub(crate) fn decode_body(
+    schema: Option<(&Schema, Option<&Function>)>,
+    r: &Response,
+) -> Result<JsValue, JsValue> {
+    if let Some((schema, decoder)) = schema {
+        return bytes_to_js(schema, decoder, &r.body, "bad-body");
     }
     if r.body.is_empty() {
         return Ok(JsValue::UNDEFINED);

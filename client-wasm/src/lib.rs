@@ -22,6 +22,7 @@
 mod client;
 mod codec;
 pub mod convert;
+mod decode;
 mod driver;
 mod error;
 mod fast;

@@ -1,10 +1,40 @@
 // The typed facade over the wasm module: shared by the browser (index.js) and Node (node.js)
 // entry points, which load the wasm first.
-import { Client as WasmClient, AvroType, schemaToTypeScript } from './wasm/affinity_wasm.js';
+import { Client as WasmClient, AvroType as WasmAvroType, schemaToTypeScript } from './wasm/affinity_wasm.js';
+import { compileDecoder } from './avro.js';
 import { AffinityError, ConnectionError } from './errors.js';
 
-export { AvroType, schemaToTypeScript };
+export { schemaToTypeScript };
 export * from './errors.js';
+
+/**
+ * An Avro schema's codec for JS values (like avsc's Type). Encoding and deltas run in wasm;
+ * decoding runs in JS, with a decoder generated once for the schema (see avro.js), or in wasm
+ * where the page forbids `new Function` (Content-Security-Policy without 'unsafe-eval').
+ */
+export class AvroType {
+  #wasm;
+  #decode;
+  constructor(schemaJson) {
+    this.#wasm = new WasmAvroType(schemaJson);
+    this.#decode = compileDecoder(this.#wasm.canonicalForm);
+  }
+  /** The schema's Parsing Canonical Form. */
+  get canonicalForm() { return this.#wasm.canonicalForm; }
+  /** Encodes a JS value. */
+  toBuffer(value) { return this.#wasm.toBuffer(value); }
+  /** Decodes Avro binary written with this schema. */
+  fromBuffer(bytes) { return this.#decode ? this.#decode(bytes) : this.#wasm.fromBuffer(bytes); }
+  /** The delta from `oldValue` to `newValue`. */
+  delta(oldValue, newValue) { return this.#wasm.delta(oldValue, newValue); }
+  /** Applies `delta` to the value encoded as `oldBytes`; returns the new value. */
+  applyDelta(oldBytes, delta) {
+    if (!this.#decode) return this.#wasm.applyDelta(oldBytes, delta);
+    return this.#decode(this.#wasm.applyDeltaBytes(oldBytes, delta));
+  }
+  /** Frees the wasm side now (otherwise the garbage collector does). */
+  free() { this.#wasm.free(); }
+}
 
 /** A live subscription to one key. */
 export class Subscription {
