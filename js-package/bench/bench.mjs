@@ -1,6 +1,7 @@
-// The decode benchmark itself, for any JS engine: @affinity/client's wasm codec (AvroType) vs
-// avsc on the same schemas and bytes. The caller passes both libraries (the browser page and
-// Node load them differently).
+// The decode benchmark itself, for any JS engine: @affinity/client's codec (AvroType: a JS
+// decoder generated per schema) vs avsc on the same schemas and bytes, with the wasm-side decode
+// (the path before, now the fallback) for reference. The caller passes the libraries (the browser
+// page and Node load them differently).
 import { shapes } from './shapes.mjs';
 
 let sink = 0;
@@ -33,34 +34,43 @@ function sameJson(a, b) {
 }
 
 /**
- * Runs every case `rounds` times, interleaved (wasm, avsc, wasm, …) so that load on the
- * machine hits both alike; returns one row per case with the median ops/s.
- * `toBytes(uint8array)` turns bytes into what avsc's `fromBuffer` takes (a Buffer).
+ * Runs every case `rounds` times, interleaved (affinity, avsc, wasm-side, …) so that load on the
+ * machine hits all alike; returns one row per case with the median ops/s.
+ * `AvroType` is the package's codec (decodes in JS with the generated decoder); `WasmAvroType`
+ * the wasm module's own (decodes inside wasm: the path before the JS decoder, kept as the
+ * fallback and the reference). `toBytes(uint8array)` turns bytes into what avsc's `fromBuffer`
+ * takes (a Buffer).
  */
-export function runBench({ AvroType, avsc, toBytes, rounds = 7, ms = 400 }) {
+export function runBench({ AvroType, WasmAvroType, avsc, toBytes, rounds = 7, ms = 400 }) {
   const cases = [];
   for (const shape of shapes) {
     const json = JSON.stringify(shape.schema);
-    const wasm = new AvroType(json);
+    const pkg = new AvroType(json);
+    const wasm = new WasmAvroType(json);
     const js = avsc.Type.forSchema(shape.schema);
-    const bytes = wasm.toBuffer(shape.value);
+    const bytes = pkg.toBuffer(shape.value);
     const avscBytes = js.toBuffer(shape.value);
     if (bytes.length !== avscBytes.length || bytes.some((b, i) => b !== avscBytes[i])) {
       throw new Error(`${shape.name}: the two libraries encode the value differently`);
     }
     const buf = toBytes(bytes);
+    if (!sameJson(pkg.fromBuffer(bytes), shape.value)) throw new Error(`${shape.name}: JS decode differs`);
     if (!sameJson(wasm.fromBuffer(bytes), shape.value)) throw new Error(`${shape.name}: wasm decode differs`);
     if (!sameJson({ ...js.fromBuffer(buf) }, shape.value)) throw new Error(`${shape.name}: avsc decode differs`);
 
     const next = shape.change(shape.value);
-    const nextBytes = wasm.toBuffer(next);
-    const delta = wasm.delta(shape.value, next);
-    if (!sameJson(wasm.applyDelta(bytes, delta), next)) throw new Error(`${shape.name}: applyDelta differs`);
+    const nextBytes = pkg.toBuffer(next);
+    const delta = pkg.delta(shape.value, next);
+    if (!sameJson(pkg.applyDelta(bytes, delta), next)) throw new Error(`${shape.name}: applyDelta differs`);
+    if (!sameJson(wasm.applyDelta(bytes, delta), next)) throw new Error(`${shape.name}: wasm applyDelta differs`);
 
-    cases.push({ shape: shape.name, what: 'decode', lib: 'wasm', bytes: bytes.length, fn: () => wasm.fromBuffer(bytes) });
-    cases.push({ shape: shape.name, what: 'decode', lib: 'avsc', bytes: bytes.length, fn: () => js.fromBuffer(buf) });
-    cases.push({ shape: shape.name, what: 'applyDelta', lib: 'wasm', bytes: delta.length, fn: () => wasm.applyDelta(bytes, delta) });
-    cases.push({ shape: shape.name, what: 'decode new value', lib: 'wasm', bytes: nextBytes.length, fn: () => wasm.fromBuffer(nextBytes) });
+    const row = (what, lib, n, fn) => cases.push({ shape: shape.name, what, lib, bytes: n, fn });
+    row('decode', 'affinity', bytes.length, () => pkg.fromBuffer(bytes));
+    row('decode', 'avsc', bytes.length, () => js.fromBuffer(buf));
+    row('decode', 'wasm-side', bytes.length, () => wasm.fromBuffer(bytes));
+    row('applyDelta', 'affinity', delta.length, () => pkg.applyDelta(bytes, delta));
+    row('applyDelta', 'wasm-side', delta.length, () => wasm.applyDelta(bytes, delta));
+    row('decode new value', 'affinity', nextBytes.length, () => pkg.fromBuffer(nextBytes));
   }
   for (const c of cases) { c.runs = []; opsPerSecond(c.fn, ms / 2); } // warm-up (JIT, tier-up)
   for (let r = 0; r < rounds; r++) for (const c of cases) c.runs.push(opsPerSecond(c.fn, ms));

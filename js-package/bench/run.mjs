@@ -127,13 +127,14 @@ async function inChromium() {
 async function inNode() {
   const { load, AvroType } = await import(join(dist, 'node.js'));
   load();
+  const { AvroType: WasmAvroType } = await import(join(dist, 'wasm/affinity_wasm.js'));
   const avsc = createRequire(join(pkg, 'package.json'))('avsc');
   const { runBench } = await import('./bench.mjs');
-  return { version: process.version, ...runBench({ AvroType, avsc, toBytes: (b) => Buffer.from(b), rounds, ms }) };
+  return { version: process.version, ...runBench({ AvroType, WasmAvroType, avsc, toBytes: (b) => Buffer.from(b), rounds, ms }) };
 }
 
 function bundleSize() {
-  const parts = ['wasm/affinity_wasm_bg.wasm', 'wasm/affinity_wasm.js', 'index.js', 'client.js', 'errors.js'];
+  const parts = ['wasm/affinity_wasm_bg.wasm', 'wasm/affinity_wasm.js', 'index.js', 'client.js', 'errors.js', 'avro.js'];
   const snippets = execFileSync('find', [join(dist, 'wasm/snippets'), '-name', '*.js'], { encoding: 'utf8' })
     .split('\n').filter(Boolean);
   const all = Buffer.concat([...parts.map((p) => readFileSync(join(dist, p))), ...snippets.map((f) => readFileSync(f))]);
@@ -147,6 +148,23 @@ function bundleSize() {
 const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(0)} k`);
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
+const libs = {
+  affinity: '@affinity/client (JS decoder)',
+  avsc: 'avsc',
+  'wasm-side': 'wasm-side decode (before; the CSP fallback)',
+};
+
+/** Whether the decode target (≥ avsc) is met, per shape. */
+function verdict(result) {
+  const rows = result.rows.filter((r) => r.what === 'decode');
+  return [...new Set(rows.map((r) => r.shape))].map((shape) => {
+    const ours = rows.find((r) => r.shape === shape && r.lib === 'affinity').median;
+    const theirs = rows.find((r) => r.shape === shape && r.lib === 'avsc').median;
+    const ratio = ours / theirs;
+    return `${shape} ${ratio.toFixed(2)}× avsc (${ratio >= 1 ? 'met' : '**missed**'})`;
+  }).join(', ');
+}
+
 function table(result) {
   const rows = result.rows;
   const find = (shape, what, lib) => rows.find((r) => r.shape === shape && r.what === what && r.lib === lib);
@@ -154,7 +172,7 @@ function table(result) {
   for (const r of rows) {
     const base = find(r.shape, 'decode', 'avsc').median;
     const ratio = r.lib === 'avsc' && r.what === 'decode' ? '1.00×' : `${(r.median / base).toFixed(2)}×`;
-    lines.push(`| ${r.shape} (${r.what === 'applyDelta' ? `delta ${r.bytes} B` : `${r.bytes} B`}) | ${r.what} | ${r.lib} | ${fmt(r.median)} | ${fmt(r.min)} – ${fmt(r.max)} | ${ratio} |`);
+    lines.push(`| ${r.shape} (${r.what === 'applyDelta' ? `delta ${r.bytes} B` : `${r.bytes} B`}) | ${r.what} | ${libs[r.lib] ?? r.lib} | ${fmt(r.median)} | ${fmt(r.min)} – ${fmt(r.max)} | ${ratio} |`);
   }
   return lines.join('\n');
 }
