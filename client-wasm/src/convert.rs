@@ -1,5 +1,10 @@
 //! Avro [`Value`]s ↔ plain JavaScript values, shaped by the writer (or key) schema.
 //!
+//! Decoding for JS normally happens in JS: `js/avro.js` generates a decoder per writer schema
+//! that gives exactly this mapping (see the `decode` module; `js-package/test/agree.mjs` checks
+//! the two against each other). [`to_js`] is the reference it is tested against and the fallback
+//! where a page forbids `new Function`; [`from_js`] encodes keys and `AvroType` values.
+//!
 //! | Avro | JavaScript |
 //! |---|---|
 //! | `null` | `null` (reading also accepts `undefined`) |

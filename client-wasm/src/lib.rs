@@ -13,6 +13,9 @@
 //!   and cached; key schemas from the subject `<keyspace>-<state>-key`.
 //! - Reconnects with backoff and resumes every subscription from its last offset (the session
 //!   does it; timers are `setTimeout`).
+//! - Values are decoded into JS objects in JS, by a decoder `js/avro.js` generates once per
+//!   writer schema (the `decode` module); the session's values are encoded again in wasm and
+//!   handed over as bytes.
 //! - Errors are JS `Error` subclasses with a `code` (`js/errors.js`).
 //! - [`AvroType`]: a schema's codec (`toBuffer`, `fromBuffer`, `delta`, `applyDelta`);
 //!   [`schema_to_typescript`]: TypeScript declarations for a schema.

@@ -199,18 +199,23 @@ Written by \`js-package/bench/run\` (\`node bench/run.mjs --rounds ${rounds} --m
 **Machine:** ${machine.nproc} × ${machine.cpu}, shared with other work (builds and tests of other
 sessions run at the same time). Load before: \`${machine.before}\`; after: \`${machine.after}\`.
 
-**What is measured:** decode throughput of the wasm client's codec (\`AvroType.fromBuffer\`: Avro
-binary → plain JS object) against avsc 5.7.9 (\`Type.fromBuffer\`) on the same schema and the same
-bytes (checked equal, both decodes checked equal to the value), and the cost of applying a one-field
-delta (\`AvroType.applyDelta(oldBytes, delta)\`, which decodes the old value, applies the delta and
-builds the new JS object) next to decoding the full new value. A subscription's updates take the
-same path as \`fromBuffer\` (Avro → \`Value\` inside wasm, then the same \`Value\` → JS conversion),
-except that the session keeps the old \`Value\` and so skips decoding the old bytes. Each case runs
-${rounds} rounds of ${ms} ms, interleaved (wasm, avsc, wasm, …) after a warm-up; the table gives
-the median and the range. Shapes: \`Small\` (5 fields) and \`Order\` (20 fields: strings, longs, a
-uuid, an enum, optional fields, a nested record, an array of records, an array of strings, a map)
-as in avro/tests/corpus/mod.rs; see bench/shapes.mjs. avsc runs in the browser as a bundler ships
-it (the \`buffer\` package as its Buffer).
+**What is measured:** decode throughput of the package's codec (\`AvroType.fromBuffer\`: Avro
+binary → plain JS object, decoded in JS by the decoder generated once per schema, src/avro.js)
+against avsc 5.7.9 (\`Type.fromBuffer\`) on the same schema and the same bytes (checked equal,
+all decodes checked equal to the value), with the decode inside wasm (\`fromBuffer\` of the wasm
+module's own \`AvroType\`: the path before the JS decoder, still the fallback where a
+Content-Security-Policy forbids \`new Function\`) for reference. Then the cost of applying a
+one-field delta, \`AvroType.applyDelta(oldBytes, delta)\`: wasm decodes the old bytes, applies the
+delta and encodes the new value, which JS decodes (the package), against the same done wholly in
+wasm with the value handed to JS as JSON (before); and decoding the full new value. A
+subscription's update takes the package's path without decoding the old bytes (the session keeps
+the old value). Each case runs ${rounds} rounds of ${ms} ms, interleaved (package, avsc, wasm-side,
+…) after a warm-up; the table gives the median and the range. Shapes: \`Small\` (5 fields) and
+\`Order\` (20 fields: strings, longs, a uuid, an enum, optional fields, a nested record, an array
+of records, an array of strings, a map) as in avro/tests/corpus/mod.rs; see bench/shapes.mjs.
+avsc runs in the browser as a bundler ships it (the \`buffer\` package as its Buffer).
+
+**Target (decode ≥ avsc):** Chromium: ${verdict(chrome)}. Node: ${verdict(node)}.
 
 ## Chromium ${chrome.version} (headless, Debian's /usr/bin/chromium)
 

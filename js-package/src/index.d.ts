@@ -96,13 +96,20 @@ export declare function connect(url: string, options?: ConnectOptions): Promise<
 /** Loads the wasm module ahead of time (`connect` does it). */
 export declare function load(wasm?: unknown): Promise<unknown> | void;
 
-/** An Avro schema's codec for JS values (like avsc's Type). */
+/**
+ * An Avro schema's codec for JS values (like avsc's Type). Decoding runs in JS (a decoder
+ * generated once per schema); encoding and deltas in wasm.
+ */
 export declare class AvroType {
   constructor(schemaJson: string);
+  /** Frees the wasm side now (otherwise the garbage collector does). */
   free(): void;
+  /** The schema's Parsing Canonical Form. */
   readonly canonicalForm: string;
+  /** Encodes a JS value; a value that does not fit throws a ValueError ("invalid-value"). */
   toBuffer(value: unknown): Uint8Array;
-  fromBuffer<T = AvroJs>(bytes: Uint8Array): T;
+  /** Decodes Avro binary written with this schema; malformed bytes throw a ValueError ("bad-bytes"). */
+  fromBuffer<T = AvroJs>(bytes: Uint8Array | ArrayBuffer): T;
   /** The delta between two values of this record schema. */
   delta(oldValue: unknown, newValue: unknown): Uint8Array;
   /** Applies a delta to the value encoded as `oldBytes`. */
