@@ -255,10 +255,17 @@ impl Client {
     }
 
     /// An HTTP call to `path` on the node: `body` (any JS value, or `undefined`) is sent as
-    /// JSON (the affinity JSON mapping: `BigInt`s exact, `Uint8Array`s as byte strings); the
-    /// answer is asked for in Avro binary and decoded with its writer schema. Resolves to the
-    /// value, `null` on 404, or rejects with an `HttpError`.
-    pub fn request(&self, method: String, path: String, body: JsValue) -> Promise {
+    /// JSON (the affinity JSON mapping: `BigInt`s exact, `Uint8Array`s as byte strings), or,
+    /// when `avro` is given, `avro` is sent as the body in Avro binary (already encoded with the
+    /// handler's request type); the answer is asked for in Avro binary and decoded with its
+    /// writer schema. Resolves to the value, `null` on 404, or rejects with an `HttpError`.
+    pub fn request(
+        &self,
+        method: String,
+        path: String,
+        body: JsValue,
+        avro: Option<Uint8Array>,
+    ) -> Promise {
         let rc = self.inner.clone();
         future_to_promise(async move {
             let (f, base) = {
@@ -266,16 +273,17 @@ impl Client {
                 (inner.fetch.clone(), inner.http_base.clone())
             };
             let url = format!("{base}/{}", path.trim_start_matches('/'));
-            let body = if body.is_undefined() {
+            let mut headers = vec![("accept", AVRO)];
+            let body = if let Some(bytes) = avro {
+                headers.push(("content-type", AVRO));
+                Some(bytes.to_vec())
+            } else if body.is_undefined() {
                 None
             } else {
                 let json = js_to_json(&body).map_err(|e| error(Kind::Value, "invalid-value", e))?;
+                headers.push(("content-type", "application/json"));
                 Some(json.to_string().into_bytes())
             };
-            let mut headers = vec![("accept", AVRO)];
-            if body.is_some() {
-                headers.push(("content-type", "application/json"));
-            }
             let r = fetch(&f, &method, &url, &headers, body.as_deref()).await?;
             if r.status == 404 && method.eq_ignore_ascii_case("GET") {
                 return Ok(JsValue::NULL);

@@ -93,16 +93,44 @@ export class Client {
   /** Sends `message` (Avro bytes) to the handler of `key` (Avro bytes, see encodeKey). */
   publish(keyspace, key, message) { return this.#inner.publish(keyspace, key, message); }
 
-  /** An HTTP call: `body` goes as JSON; the answer comes in Avro and is decoded. */
-  request(method, path, body) { return this.#inner.request(method, path, body); }
+  /**
+   * An HTTP call: `body` goes as JSON, or as Avro binary when `options.type` gives its type (an
+   * AvroType, or a schema as JSON text or object: the handler's request type); the answer comes
+   * in Avro and is decoded.
+   */
+  request(method, path, body, options) {
+    const type = options?.type;
+    if (type === undefined || body === undefined) return this.#inner.request(method, path, body, undefined);
+    let bytes;
+    try {
+      bytes = this.#type(type).toBuffer(body);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#inner.request(method, path, undefined, bytes);
+  }
   /** GET `path`: the decoded value, or `null` on 404. */
   get(path) { return this.request('GET', path, undefined); }
-  /** PUT `body` to `path`. */
-  put(path, body) { return this.request('PUT', path, body); }
-  /** POST `body` (optional) to `path`. */
-  post(path, body) { return this.request('POST', path, body); }
+  /** PUT `body` to `path` (as Avro binary when `options.type` is given). */
+  put(path, body, options) { return this.request('PUT', path, body, options); }
+  /** POST `body` (optional) to `path` (as Avro binary when `options.type` is given). */
+  post(path, body, options) { return this.request('POST', path, body, options); }
   /** DELETE `path`. */
   delete(path) { return this.request('DELETE', path, undefined); }
+
+  #types = new Map();
+  /** An AvroType for `type` (one, or a schema as JSON text or object; parsed once, kept for a while). */
+  #type(type) {
+    if (type instanceof AvroType) return type;
+    const json = typeof type === 'string' ? type : JSON.stringify(type);
+    let t = this.#types.get(json);
+    if (!t) {
+      if (this.#types.size >= 64) this.#types.clear();
+      t = new AvroType(json);
+      this.#types.set(json, t);
+    }
+    return t;
+  }
 
   /** Closes the connection and ends every subscription. */
   close() { this.#inner.close(); }

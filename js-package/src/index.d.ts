@@ -43,6 +43,17 @@ export interface ConnectOptions {
   wasm?: unknown;
 }
 
+/** Options of an HTTP call with a body. */
+export interface RequestOptions {
+  /**
+   * The body's Avro type — the handler's request type (the node decodes a binary body with it):
+   * an AvroType, or a schema as JSON text or object. With it the body is sent as Avro binary
+   * (`application/vnd.apache.avro+binary`); a body that does not fit it rejects with a
+   * ValueError before anything is sent. Without it the body is sent as JSON.
+   */
+  type?: AvroType | string | object;
+}
+
 /** A live subscription to one key. */
 export declare class Subscription {
   /** Ends the subscription: its callback is not called after this returns. */
@@ -77,14 +88,17 @@ export declare class Client {
   encodeKey<K = AvroJs>(keyspace: string, state: string, key: K): Promise<Uint8Array>;
   /** Sends `message` (Avro bytes) to the handler of `key` (Avro bytes) in `keyspace`. */
   publish(keyspace: string, key: Uint8Array, message: Uint8Array): Promise<void>;
-  /** An HTTP call to `path`: `body` as JSON, the answer decoded from Avro; `null` for a GET answered 404. */
-  request<T = AvroJs>(method: string, path: string, body?: unknown): Promise<T>;
+  /**
+   * An HTTP call to `path`: `body` as JSON, or as Avro binary when `options.type` is given; the
+   * answer decoded from Avro; `null` for a GET answered 404.
+   */
+  request<T = AvroJs>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T>;
   /** GET: the value, or `null` on 404. */
   get<T = AvroJs>(path: string): Promise<T | null>;
-  /** PUT `body`. */
-  put<T = AvroJs>(path: string, body: unknown): Promise<T>;
-  /** POST `body`. */
-  post<T = AvroJs>(path: string, body?: unknown): Promise<T>;
+  /** PUT `body` (as Avro binary when `options.type` is given). */
+  put<T = AvroJs>(path: string, body: unknown, options?: RequestOptions): Promise<T>;
+  /** POST `body` (as Avro binary when `options.type` is given). */
+  post<T = AvroJs>(path: string, body?: unknown, options?: RequestOptions): Promise<T>;
   /** DELETE. */
   delete<T = AvroJs>(path: string): Promise<T>;
   /** Closes the connection and ends every subscription. */
