@@ -13,7 +13,7 @@ use std::time::Duration;
 use affinity_avro::Schema;
 use affinity_protocol::frame::SUBPROTOCOL;
 use affinity_protocol::session::{Event, RequestId, Session, SubId, Target};
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, MessageEvent, WebSocket};
@@ -21,6 +21,13 @@ use web_sys::{BinaryType, MessageEvent, WebSocket};
 use crate::decode::{compile, value_to_js};
 use crate::error::{Kind, error, server_code};
 use crate::http::fetch_schema;
+
+#[wasm_bindgen(module = "/js/info.js")]
+extern "C" {
+    /// `{ offset, deleted, schemaId }` in one call.
+    #[wasm_bindgen(js_name = valueInfo)]
+    fn value_info(offset: &JsValue, schema_id: Option<i32>) -> JsValue;
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -58,7 +65,8 @@ pub(crate) struct Inner {
     /// Handlers of replaced sockets, dropped when the next socket opens (never while running).
     retired: Vec<SocketHandlers>,
     generation: u64,
-    timer: Option<JsValue>,
+    /// The pending `setTimeout` and the session time it is set for.
+    timer: Option<(JsValue, Duration)>,
     timer_fn: Option<Closure<dyn FnMut()>>,
     /// Every socket's `onerror`: errors are followed by `close`, which is what counts (and the
     /// `ws` package throws an error event that has no listener).
@@ -167,7 +175,7 @@ impl Inner {
     pub(crate) fn shut(&mut self) -> Vec<(Function, JsValue)> {
         self.closed = true;
         self.drop_socket();
-        if let Some(t) = self.timer.take() {
+        if let Some((t, _)) = self.timer.take() {
             clear_timeout(&t);
         }
         self.listeners.clear();
@@ -418,24 +426,31 @@ fn handle_event(
     }
 }
 
+/// The `info` argument of a subscription's callback.
 fn meta(offset: i64, schema_id: Option<i32>) -> JsValue {
-    let m = Object::new();
-    let _ = Reflect::set(&m, &"offset".into(), &crate::convert::long_to_js(offset));
-    let _ = Reflect::set(&m, &"deleted".into(), &schema_id.is_none().into());
-    if let Some(id) = schema_id {
-        let _ = Reflect::set(&m, &"schemaId".into(), &id.into());
-    }
-    m.into()
+    value_info(&crate::convert::long_to_js(offset), schema_id)
 }
 
-/// Sets the one timer to the session's next deadline.
+/// Sets the one timer to the session's next deadline. A timer already set for that deadline or
+/// an earlier one is kept (firing early is harmless: the session does nothing before its
+/// deadline, and the timer is set again after): most frames move no deadline or a later one,
+/// and clearing and setting a timer per frame costs more than the frame.
 fn schedule(rc: &Shared, inner: &mut Inner) {
-    if let Some(t) = inner.timer.take() {
-        clear_timeout(&t);
-    }
     let Some(at) = inner.session.poll_timeout() else {
+        if let Some((t, _)) = inner.timer.take() {
+            clear_timeout(&t);
+        }
         return;
     };
+    match &inner.timer {
+        Some((_, set_for)) if *set_for <= at => return,
+        Some(_) => {
+            if let Some((t, _)) = inner.timer.take() {
+                clear_timeout(&t);
+            }
+        }
+        None => {}
+    }
     if inner.timer_fn.is_none() {
         let weak = Rc::downgrade(rc);
         inner.timer_fn = Some(Closure::<dyn FnMut()>::new(move || {
@@ -452,7 +467,8 @@ fn schedule(rc: &Shared, inner: &mut Inner) {
     }
     let delay = at.saturating_sub(inner.now()).as_secs_f64() * 1000.0;
     if let Some(f) = &inner.timer_fn {
-        inner.timer = Some(set_timeout(f.as_ref().unchecked_ref(), delay.ceil() + 1.0));
+        let handle = set_timeout(f.as_ref().unchecked_ref(), delay.ceil() + 1.0);
+        inner.timer = Some((handle, at));
     }
 }
 

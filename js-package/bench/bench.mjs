@@ -39,9 +39,9 @@ function sameJson(a, b) {
  * `AvroType` is the package's codec (decodes in JS with the generated decoder); `WasmAvroType`
  * the wasm module's own (decodes inside wasm: the path before the JS decoder, kept as the
  * fallback and the reference). `toBytes(uint8array)` turns bytes into what avsc's `fromBuffer`
- * takes (a Buffer).
+ * takes (a Buffer). `extra`: more cases (live.mjs's subscription updates), run with the others.
  */
-export function runBench({ AvroType, WasmAvroType, avsc, toBytes, rounds = 7, ms = 400 }) {
+export function runBench({ AvroType, WasmAvroType, avsc, toBytes, rounds = 7, ms = 400, extra = [] }) {
   const cases = [];
   for (const shape of shapes) {
     const json = JSON.stringify(shape.schema);
@@ -71,9 +71,11 @@ export function runBench({ AvroType, WasmAvroType, avsc, toBytes, rounds = 7, ms
     row('applyDelta', 'affinity', delta.length, () => pkg.applyDelta(bytes, delta));
     row('applyDelta', 'wasm-side', delta.length, () => wasm.applyDelta(bytes, delta));
     row('decode new value', 'affinity', nextBytes.length, () => pkg.fromBuffer(nextBytes));
+    cases.push(...extra.filter((c) => c.shape === shape.name));
   }
   for (const c of cases) { c.runs = []; opsPerSecond(c.fn, ms / 2); } // warm-up (JIT, tier-up)
   for (let r = 0; r < rounds; r++) for (const c of cases) c.runs.push(opsPerSecond(c.fn, ms));
+  for (const c of cases) c.close?.();
   return {
     sink,
     rows: cases.map(({ shape, what, lib, bytes, runs }) => ({

@@ -125,12 +125,14 @@ async function inChromium() {
 }
 
 async function inNode() {
-  const { load, AvroType } = await import(join(dist, 'node.js'));
+  const { load, connect, AvroType } = await import(join(dist, 'node.js'));
   load();
   const { AvroType: WasmAvroType } = await import(join(dist, 'wasm/affinity_wasm.js'));
   const avsc = createRequire(join(pkg, 'package.json'))('avsc');
   const { runBench } = await import('./bench.mjs');
-  return { version: process.version, ...runBench({ AvroType, WasmAvroType, avsc, toBytes: (b) => Buffer.from(b), rounds, ms }) };
+  const { liveCases } = await import('./live.mjs');
+  const extra = await liveCases({ connect, WasmAvroType });
+  return { version: process.version, ...runBench({ AvroType, WasmAvroType, avsc, toBytes: (b) => Buffer.from(b), rounds, ms, extra }) };
 }
 
 function bundleSize() {
