@@ -11,6 +11,8 @@
 //!   `/schemas`, `/health`, `/ready` and `/metrics` come with it.
 //! - [`config`]: the node configuration ([`NodeConfig`]) from a TOML file, environment overrides
 //!   and code, every key validated.
+//! - [`coordinator`]: the cluster coordinator — membership, partition assignment with minimal
+//!   movement, and per-partition master election with an epoch, embedded or on ZooKeeper.
 //! - [`partitioner`]: Kafka's default partitioner (murmur2), which routes keys to partitions.
 //! - [`store`]: partition storage — the `Store` trait, RocksDB and in-memory stores, atomic
 //!   write batches with the checkpoint, and the order-preserving encoding of Avro keys.
@@ -30,6 +32,7 @@
 
 pub mod changelog;
 pub mod config;
+pub mod coordinator;
 pub mod feed;
 pub mod gateway;
 pub mod keyspace;
