@@ -209,9 +209,12 @@ module's own \`AvroType\`: the path before the JS decoder, still the fallback wh
 Content-Security-Policy forbids \`new Function\`) for reference. Then the cost of applying a
 one-field delta, \`AvroType.applyDelta(oldBytes, delta)\`: wasm decodes the old bytes, applies the
 delta and encodes the new value, which JS decodes (the package), against the same done wholly in
-wasm with the value handed to JS as JSON (before); and decoding the full new value. A
-subscription's update takes the package's path without decoding the old bytes (the session keeps
-the old value). Each case runs ${rounds} rounds of ${ms} ms, interleaved (package, avsc, wasm-side,
+wasm with the value handed to JS as JSON (before); and decoding the full new value. Then a
+subscription's update end to end (bench/live.mjs): a real client on a fake WebSocket and fetch
+is fed Delta frames of the same one-field change; the session applies each in wasm (it keeps the
+old value, so nothing decodes the old bytes) and the subscriber gets the new value — decoded in
+JS (the package) or inside wasm (a second client whose decoder could not be compiled, as under a
+CSP). Each case runs ${rounds} rounds of ${ms} ms, interleaved (package, avsc, wasm-side,
 …) after a warm-up; the table gives the median and the range. Shapes: \`Small\` (5 fields) and
 \`Order\` (20 fields: strings, longs, a uuid, an enum, optional fields, a nested record, an array
 of records, an array of strings, a map) as in avro/tests/corpus/mod.rs; see bench/shapes.mjs.
