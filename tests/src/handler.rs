@@ -71,7 +71,7 @@ impl<K, V> Delete<K, V> {
 }
 
 impl<K: Send + 'static, V: Send + 'static> Message for Put<K, V> {
-    type Reply = Result<u64, String>;
+    type Reply = Result<(), String>;
 }
 
 impl<K: Send + 'static, V: Send + 'static> Message for Get<K, V> {
@@ -87,7 +87,7 @@ where
     K: Avro + Send + 'static,
     V: Avro + Send + Sync + 'static,
 {
-    fn handle(&mut self, m: Put<K, V>, ctx: &mut Context<'_>) -> Result<u64, String> {
+    fn handle(&mut self, m: Put<K, V>, ctx: &mut Context<'_>) -> Result<(), String> {
         let mut state = ctx.state::<K, V>(m.state).map_err(|e| e.to_string())?;
         state.put(&m.key, &m.value).map_err(|e| e.to_string())
     }

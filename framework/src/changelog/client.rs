@@ -74,7 +74,11 @@ impl Clients {
             .set("message.max.bytes", "1000000")
             .set(
                 "enable.idempotence",
-                if self.acks == Acks::All { "true" } else { "false" },
+                if self.acks == Acks::All {
+                    "true"
+                } else {
+                    "false"
+                },
             );
         if let Some(id) = transactional_id {
             config.set("transactional.id", id);

@@ -104,7 +104,9 @@ fn read_to_end(
                     offset,
                     reason: reason.to_owned(),
                 };
-                let key = message.key().ok_or_else(|| corrupt("the record has no key"))?;
+                let key = message
+                    .key()
+                    .ok_or_else(|| corrupt("the record has no key"))?;
                 batch.push(Fetched {
                     state,
                     offset: u64::try_from(offset).map_err(|_| corrupt("a negative offset"))?,

@@ -125,7 +125,10 @@ impl KafkaWriter {
             }
             self.open = true;
         }
-        let topic = self.topics.get(record.state).ok_or(ChangelogError::Stopped)?;
+        let topic = self
+            .topics
+            .get(record.state)
+            .ok_or(ChangelogError::Stopped)?;
         let mut out = FutureRecord::<[u8], [u8]>::to(topic)
             .partition(self.partition)
             .key(record.key.as_slice())

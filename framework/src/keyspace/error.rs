@@ -14,6 +14,13 @@ pub enum AskError {
     /// The handler failed (panicked) on this message.
     #[error("the partition's handler failed on this message")]
     Failed,
+    /// The partition's changelog did not take the writes this message made (or read), so
+    /// they were undone. The message may be sent again.
+    #[error("the partition's changelog did not take the write: {reason}")]
+    NotWritten {
+        /// Why.
+        reason: String,
+    },
     /// No partition has that number.
     #[error("no partition {partition} (the keyspace has {partitions})")]
     NoSuchPartition {
@@ -25,12 +32,12 @@ pub enum AskError {
 }
 
 impl From<AskError> for crate::gateway::ApiError {
-    /// A partition that is not running answers 503 (retry shortly), one that did not answer in
-    /// time 504, and a failed handler 500.
+    /// A partition that is not running, or whose changelog did not take a write, answers 503
+    /// (retry shortly), one that did not answer in time 504, and a failed handler 500.
     fn from(error: AskError) -> Self {
         use crate::gateway::ApiError;
         match error {
-            AskError::Stopped => ApiError::Unavailable {
+            AskError::Stopped | AskError::NotWritten { .. } => ApiError::Unavailable {
                 retry_after: std::time::Duration::from_secs(1),
             },
             AskError::Timeout => ApiError::Timeout,
@@ -72,5 +79,16 @@ pub enum KeyspaceError {
         /// The error.
         #[source]
         source: crate::state::StateError,
+    },
+    /// A partition's changelog could not be set up or read back.
+    #[error("keyspace `{keyspace}`, partition {partition}: {source}")]
+    Changelog {
+        /// The keyspace.
+        keyspace: String,
+        /// The partition (0 for the keyspace's topics).
+        partition: u32,
+        /// The error.
+        #[source]
+        source: Box<crate::changelog::ChangelogError>,
     },
 }

@@ -22,6 +22,8 @@ pub(crate) struct Inner<H> {
     pub(crate) states: Arc<[StateDef]>,
     pub(crate) listeners: Vec<Arc<[broadcast::Sender<StateChange>]>>,
     pub(crate) publish: Option<PublishFn<H>>,
+    /// Changelog records read back when the keyspace started.
+    pub(crate) replayed: u64,
 }
 
 /// A handle to a running keyspace whose partitions run the handler `H`: send messages to the
@@ -72,6 +74,12 @@ impl<H: Handler> KeyspaceRef<H> {
     /// The number of partitions.
     pub fn partitions(&self) -> u32 {
         self.inner.partitioner.partitions().get()
+    }
+
+    /// How many changelog records this node read back when it started the keyspace (Kafka
+    /// mode; 0 in embedded mode): what its stores did not have since their checkpoints.
+    pub fn replayed(&self) -> u64 {
+        self.inner.replayed
     }
 
     /// The partition that owns `key`.

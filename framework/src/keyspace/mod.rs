@@ -9,6 +9,7 @@ mod directory;
 mod dynamic;
 mod error;
 mod keyspace_ref;
+mod master;
 mod observer;
 mod publish;
 pub(crate) mod start;

@@ -14,6 +14,7 @@ use tracing::Instrument;
 
 use super::keyspace_ref::Inner;
 use super::{DynKeyspace, Keyspace, KeyspaceError, KeyspaceRef};
+use crate::changelog::Clients;
 use crate::config::{KeyspaceConfig, StoreBackend};
 use crate::partition::core::PartitionCore;
 use crate::partition::{Handler, PartitionHandle};
@@ -27,6 +28,8 @@ const LISTENER_CAPACITY: usize = 1024;
 /// What starting a keyspace needs from the node.
 pub(crate) struct StartEnv<'a> {
     pub(crate) data_dir: &'a Path,
+    /// The Kafka clients, in Kafka mode: then every state has a changelog.
+    pub(crate) kafka: Option<&'a Clients>,
     pub(crate) backend: StoreBackend,
     pub(crate) registry: &'a dyn SchemaRegistry,
     pub(crate) overrides: Option<&'a KeyspaceConfig>,
@@ -107,6 +110,14 @@ impl<H: Handler> Keyspace<H> {
             tables.push(def.spec.table().to_owned());
             tables.extend(def.spec.expiry_table());
         }
+        let topics = match env.kafka {
+            Some(clients) => {
+                tables.push(crate::partition::CHECKPOINTS.to_owned());
+                Some(super::master::topics(clients, &self.name, partitions.get(), &states).await?)
+            }
+            None => None,
+        };
+        let mut replayed = 0;
 
         let mut handles = Vec::new();
         let mut listeners = Vec::new();
@@ -128,7 +139,18 @@ impl<H: Handler> Keyspace<H> {
                     partition,
                     source,
                 })?;
-            tracing::info!(keyspace = %self.name, partition, offset = core.offset(), "partition starting");
+            let core = match (env.kafka, &topics) {
+                (Some(clients), Some(topics)) => {
+                    let (core, records) =
+                        super::master::become_master(clients, &self.name, topics.clone(), core)
+                            .await?;
+                    tracing::info!(keyspace = %self.name, partition, replayed = records, "partition restored from its changelog");
+                    replayed += records;
+                    core
+                }
+                _ => core,
+            };
+            tracing::info!(keyspace = %self.name, partition, "partition starting");
             let (tx, rx) = mpsc::channel(self.mailbox);
             let span = tracing::info_span!("partition", keyspace = %self.name, partition);
             env.tracker.spawn(
@@ -152,6 +174,7 @@ impl<H: Handler> Keyspace<H> {
                 states,
                 listeners,
                 publish: self.publish,
+                replayed,
             }),
             timeout: self.ask_timeout,
         })

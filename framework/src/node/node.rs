@@ -10,7 +10,8 @@ use tokio_util::task::TaskTracker;
 
 use super::running::Started;
 use super::{NodeError, RunningNode};
-use crate::config::{NodeConfig, StoreBackend};
+use crate::changelog::Clients;
+use crate::config::{ClusterMode, NodeConfig, StoreBackend};
 use crate::gateway::{Gateway, GatewayLayers, Readiness, ops_routes};
 use crate::keyspace::start::{StartEnv, StartKeyspace};
 use crate::keyspace::{Keyspace, Keyspaces};
@@ -119,6 +120,8 @@ impl Node {
             Some(registry) => registry,
             None => default_registry(&config)?,
         };
+        let kafka = (config.cluster.mode == ClusterMode::Kafka)
+            .then(|| Clients::new(&config.kafka, &config.node.id));
         let stop = CancellationToken::new();
         let tracker = TaskTracker::new();
         let mut keyspaces = Keyspaces::default();
@@ -127,6 +130,7 @@ impl Node {
             let name = keyspace.name().to_owned();
             let env = StartEnv {
                 data_dir: &data_dir,
+                kafka: kafka.as_ref(),
                 backend: config.store.backend,
                 registry: registry.as_ref(),
                 overrides: config.keyspace(&name),

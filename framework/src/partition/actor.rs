@@ -1,5 +1,6 @@
 //! The partition actor: one task per partition, fed by a bounded mailbox of jobs.
 
+use std::future::poll_fn;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::core::PartitionCore;
 use super::{Context, Handler};
+use crate::changelog::ChangelogError;
 
 /// A unit of work for a partition: a message with its reply channel, or a closure, already
 /// bound to the handler's types.
@@ -16,10 +18,22 @@ pub(crate) type Job<H> = Box<dyn FnOnce(&mut H, &mut Context<'_>) + Send>;
 /// How often a partition sweeps expired values and idle feeds.
 pub(crate) const SWEEP_EVERY: Duration = Duration::from_secs(1);
 
+/// How long a stopping partition waits for the changelog to acknowledge its writes in flight.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What woke the actor.
+enum Event<H> {
+    Stop,
+    Acked(Result<Vec<u64>, ChangelogError>),
+    Job(Option<Job<H>>),
+    Tick,
+}
+
 /// Runs a partition until `stop` is cancelled or every handle is gone: takes jobs from the
-/// mailbox one at a time, sweeps expired values every [`SWEEP_EVERY`], and on the way out
-/// finishes the jobs already queued and closes the store. (The caller instruments the future
-/// with the partition's span.)
+/// mailbox one at a time, applies the changelog's acknowledgements as they come, sweeps
+/// expired values every [`SWEEP_EVERY`], and on the way out finishes the jobs already queued,
+/// waits (bounded) for the writes in flight and closes the store. (The caller instruments the
+/// future with the partition's span.)
 pub(crate) async fn run<H: Handler>(
     keyspace: String,
     mut handler: H,
@@ -27,50 +41,108 @@ pub(crate) async fn run<H: Handler>(
     mut mailbox: mpsc::Receiver<Job<H>>,
     stop: CancellationToken,
 ) {
-    let mut ctx = Context {
-        core: &mut core,
-        keyspace: &keyspace,
-    };
-    if catch_unwind(AssertUnwindSafe(|| handler.started(&mut ctx))).is_err() {
-        tracing::error!("the handler panicked in `started`; the partition goes on");
+    {
+        let mut ctx = Context {
+            core: &mut core,
+            keyspace: &keyspace,
+        };
+        if catch_unwind(AssertUnwindSafe(|| handler.started(&mut ctx))).is_err() {
+            tracing::error!("the handler panicked in `started`; the partition goes on");
+        }
     }
-    sweep(&mut ctx);
+    sweep(&mut core);
     let mut ticker = tokio::time::interval(SWEEP_EVERY);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tokio::select! {
+        let accepts = core.accepts_jobs();
+        let event = tokio::select! {
             biased;
-            () = stop.cancelled() => break,
-            job = mailbox.recv() => match job {
-                Some(job) => run_job(job, &mut handler, &mut ctx),
-                None => break,
-            },
-            _ = ticker.tick() => sweep(&mut ctx),
+            () = stop.cancelled() => Event::Stop,
+            acked = poll_fn(|cx| core.poll_acked(cx)) => Event::Acked(acked),
+            job = mailbox.recv(), if accepts => Event::Job(job),
+            _ = ticker.tick() => Event::Tick,
+        };
+        match event {
+            Event::Stop | Event::Job(None) => break,
+            Event::Acked(acked) => {
+                if !on_acked(&mut core, acked) {
+                    // The store no longer matches the log: stop rather than serve it.
+                    stop.cancel();
+                    break;
+                }
+            }
+            Event::Job(Some(job)) => run_job(job, &mut handler, &mut core, &keyspace),
+            Event::Tick => sweep(&mut core),
         }
     }
     // Jobs already accepted get their answers: close the mailbox, then drain it.
     mailbox.close();
     while let Ok(job) = mailbox.try_recv() {
-        run_job(job, &mut handler, &mut ctx);
+        run_job(job, &mut handler, &mut core, &keyspace);
     }
+    drain(&mut core).await;
     match core.close() {
         Ok(()) => tracing::debug!("partition stopped; store closed"),
         Err(error) => tracing::error!(%error, "closing the partition's store failed"),
     }
 }
 
-fn run_job<H>(job: Job<H>, handler: &mut H, ctx: &mut Context<'_>) {
+fn run_job<H>(job: Job<H>, handler: &mut H, core: &mut PartitionCore, keyspace: &str) {
+    core.begin_job();
+    let mut ctx = Context { core, keyspace };
     // A panicking job drops its reply sender, so its caller learns it failed; the partition
     // itself stays up (DESIGN.md §7: nothing poisons a partition).
-    if catch_unwind(AssertUnwindSafe(|| job(handler, ctx))).is_err() {
+    if catch_unwind(AssertUnwindSafe(|| job(handler, &mut ctx))).is_err() {
         tracing::error!("a handler panicked; its caller gets an error and the partition goes on");
+    }
+    core.flush();
+}
+
+/// Applies an acknowledgement (or a failure) of the changelog. Returns false when the
+/// partition cannot go on.
+fn on_acked(core: &mut PartitionCore, acked: Result<Vec<u64>, ChangelogError>) -> bool {
+    match acked {
+        Ok(offsets) => match core.acked(offsets) {
+            Ok(()) => true,
+            Err(error) => {
+                tracing::error!(%error, "applying acknowledged writes to the store failed; the partition stops");
+                false
+            }
+        },
+        Err(error) => {
+            core.failed(&error);
+            true
+        }
     }
 }
 
-fn sweep(ctx: &mut Context<'_>) {
-    match ctx.core.sweep() {
+/// Waits, up to [`DRAIN_TIMEOUT`], for the changelog to acknowledge the writes in flight, so
+/// their callers get answers.
+async fn drain(core: &mut PartitionCore) {
+    let deadline = tokio::time::Instant::now() + DRAIN_TIMEOUT;
+    while core.in_flight() {
+        core.flush();
+        match tokio::time::timeout_at(deadline, poll_fn(|cx| core.poll_acked(cx))).await {
+            Ok(acked) => {
+                if !on_acked(core, acked) {
+                    return;
+                }
+            }
+            Err(_) => {
+                core.failed(&ChangelogError::Stopped);
+                tracing::warn!("the changelog did not acknowledge the last writes in time");
+                return;
+            }
+        }
+    }
+}
+
+fn sweep(core: &mut PartitionCore) {
+    core.begin_job();
+    match core.sweep() {
         Ok(0) => {}
         Ok(deleted) => tracing::debug!(deleted, "expired values deleted"),
         Err(error) => tracing::error!(%error, "sweeping expired values failed"),
     }
+    core.flush();
 }

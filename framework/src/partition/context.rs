@@ -7,7 +7,7 @@ use affinity_avro::Avro;
 use super::core::PartitionCore;
 use crate::state::{State, StateError, type_pair};
 
-/// The partition a handler runs in: its number, its keyspace, its offset and its states.
+/// The partition a handler runs in: its number, its keyspace and its states.
 pub struct Context<'a> {
     pub(crate) core: &'a mut PartitionCore,
     pub(crate) keyspace: &'a str,
@@ -18,7 +18,6 @@ impl std::fmt::Debug for Context<'_> {
         f.debug_struct("Context")
             .field("keyspace", &self.keyspace)
             .field("partition", &self.core.partition)
-            .field("offset", &self.core.offset())
             .finish()
     }
 }
@@ -34,9 +33,11 @@ impl Context<'_> {
         self.keyspace
     }
 
-    /// The offset of the partition's last write.
+    /// The offset of the partition's last write in embedded mode: its local sequence, which
+    /// grows by one with every write. With a Kafka changelog offsets belong to each state's
+    /// topic (observers see them) and this stays at what the store had before.
     pub fn offset(&self) -> u64 {
-        self.core.offset()
+        self.core.local_offset()
     }
 
     /// The state named `name`, with keys `K` and values `V` as the keyspace declared them.

@@ -7,6 +7,9 @@ use std::time::{Instant, SystemTime};
 use bytes::Bytes;
 use tokio::sync::broadcast;
 
+use super::apply::{Change, Checkpoint, load_checkpoints, time_prefix};
+use super::overlay::Pending;
+use super::pipeline::Pipeline;
 use crate::feed::{FeedItem, FeedReader, Feeds};
 use crate::state::record::{Header, epoch_millis, millis};
 use crate::state::{StateChange, StateDef, StateError};
@@ -26,8 +29,6 @@ pub(crate) struct Write<'a> {
     pub(crate) key: &'a [u8],
     /// The key's Avro binary encoding, if the caller has it (listeners need it).
     pub(crate) avro_key: Option<Vec<u8>>,
-    /// The header of the value being replaced, if any.
-    pub(crate) old: Option<Header>,
     /// The new Avro body and its event time (ms), or `None` to delete.
     pub(crate) new: Option<(&'a [u8], i64)>,
     /// The delta from the old value to the new one, when both are in the current schema and the
@@ -36,15 +37,24 @@ pub(crate) struct Write<'a> {
 }
 
 /// One partition's data and bookkeeping. Only the partition's actor touches it.
+///
+/// Without a changelog (embedded mode) a write is applied to the store at once, with the
+/// partition's next sequence number as its offset. With one, writes go through the
+/// [`Pipeline`] and reach the store when the log acknowledges them, with their log offsets.
 pub(crate) struct PartitionCore {
     pub(crate) partition: u32,
-    store: Box<dyn Store>,
-    states: Arc<[StateDef]>,
-    offset: u64,
-    feeds: Vec<Feeds>,
-    listeners: Arc<[broadcast::Sender<StateChange>]>,
-    batch: WriteBatch,
-    buf: Vec<u8>,
+    pub(super) store: Box<dyn Store>,
+    pub(super) states: Arc<[StateDef]>,
+    /// The last local sequence number (embedded mode).
+    pub(super) offset: u64,
+    /// Per state, the offset of the last changelog record applied.
+    pub(super) offsets: Vec<Option<u64>>,
+    pub(super) feeds: Vec<Feeds>,
+    pub(super) listeners: Arc<[broadcast::Sender<StateChange>]>,
+    pub(super) batch: WriteBatch,
+    pub(super) buf: Vec<u8>,
+    /// The changelog pipeline, once the partition masters a changelog.
+    pub(super) log: Option<Pipeline>,
 }
 
 impl PartitionCore {
@@ -57,17 +67,30 @@ impl PartitionCore {
         listeners: Arc<[broadcast::Sender<StateChange>]>,
     ) -> Result<Self, StateError> {
         let offset = store.checkpoint()?.unwrap_or(0);
+        let offsets = load_checkpoints(store.as_ref(), &states)?;
         let feeds = states.iter().map(|_| Feeds::default()).collect();
         Ok(PartitionCore {
             partition,
             store,
             states,
             offset,
+            offsets,
             feeds,
             listeners,
             batch: WriteBatch::new(),
             buf: Vec::new(),
+            log: None,
         })
+    }
+
+    /// From now on, writes go through `pipeline` (the partition masters its changelog).
+    pub(crate) fn attach(&mut self, pipeline: Pipeline) {
+        self.log = Some(pipeline);
+    }
+
+    /// Per state, the offset of the last changelog record applied (`None`: none yet).
+    pub(crate) fn checkpoints(&self) -> &[Option<u64>] {
+        &self.offsets
     }
 
     /// The states, by position.
@@ -75,9 +98,18 @@ impl PartitionCore {
         &self.states
     }
 
-    /// The offset of the last write.
-    pub(crate) fn offset(&self) -> u64 {
+    /// The last local sequence number (embedded mode).
+    pub(crate) fn local_offset(&self) -> u64 {
         self.offset
+    }
+
+    /// The offset of the last write of `state`: a changelog offset when the partition has a
+    /// changelog, otherwise the partition's sequence.
+    fn state_offset(&self, state: usize) -> u64 {
+        match &self.log {
+            Some(_) => self.offsets.get(state).copied().flatten().unwrap_or(0),
+            None => self.offset,
+        }
     }
 
     /// Whether `key` of `state` has observers that want deltas.
@@ -85,8 +117,30 @@ impl PartitionCore {
         self.feeds.get(state).is_some_and(|f| f.contains(key))
     }
 
-    /// The live value of `key` in `state` (expired values are absent), as header and Avro body.
+    /// The live value of `key` in `state` (expired values are absent), as header and Avro body,
+    /// including writes the changelog has not acknowledged yet (the running job then depends
+    /// on them, see [`Pipeline`]); their header's offset is 0.
     pub(crate) fn read(
+        &self,
+        state: usize,
+        key: &[u8],
+    ) -> Result<Option<(Header, Vec<u8>)>, StateError> {
+        if let Some(p) = &self.log
+            && let Some(pending) = p.overlay.get(state, key)
+        {
+            p.depends_on(pending.seq);
+            let ttl = self.def(state)?.spec.ttl;
+            let now = epoch_millis(SystemTime::now());
+            return Ok(pending
+                .value
+                .clone()
+                .filter(|(header, _)| !header.expired(ttl, now)));
+        }
+        self.read_stored(state, key)
+    }
+
+    /// The live value of `key` in `state` as the store has it: acknowledged writes only.
+    fn read_stored(
         &self,
         state: usize,
         key: &[u8],
@@ -111,7 +165,8 @@ impl PartitionCore {
         direction: Direction,
         limit: usize,
     ) -> Result<Vec<Entry>, StateError> {
-        let def = self.def(state)?;
+        let table = self.def(state)?.spec.table();
+        let ttl = self.def(state)?.spec.ttl;
         let now = epoch_millis(SystemTime::now());
         let mut out = Vec::new();
         let mut range = range.clone();
@@ -119,12 +174,52 @@ impl PartitionCore {
         while out.len() < limit {
             let page = self
                 .store
-                .scan(def.spec.table(), &range, direction, limit - out.len())?;
-            for (key, mut stored) in page.entries {
-                let (header, _) = Header::split(&stored)?;
-                if !header.expired(def.spec.ttl, now) {
-                    stored.drain(..crate::state::record::HEADER_LEN);
-                    out.push((key, header, stored));
+                .scan(table, &range, direction, limit - out.len())?;
+            // Pending writes merge into the part of the range this page covers.
+            let covered = match (&page.rest, page.entries.last()) {
+                (Some(_), Some((last, _))) => range.through(last, direction),
+                _ => range.clone(),
+            };
+            let mut pending = match &self.log {
+                Some(p) => p.overlay.range(state, &covered, direction),
+                None => Box::new(std::iter::empty()),
+            }
+            .peekable();
+            let mut stored = page.entries.into_iter().peekable();
+            while out.len() < limit {
+                let order = match (stored.peek(), pending.peek()) {
+                    (None, None) => break,
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (Some((s, _)), Some((p, _))) => match direction {
+                        Direction::Forward => s.as_slice().cmp(p.as_slice()),
+                        Direction::Reverse => p.as_slice().cmp(s.as_slice()),
+                    },
+                };
+                if order == std::cmp::Ordering::Less {
+                    let Some((key, mut value)) = stored.next() else {
+                        break;
+                    };
+                    let (header, _) = Header::split(&value)?;
+                    if !header.expired(ttl, now) {
+                        value.drain(..crate::state::record::HEADER_LEN);
+                        out.push((key, header, value));
+                    }
+                    continue;
+                }
+                if order == std::cmp::Ordering::Equal {
+                    stored.next();
+                }
+                let Some((key, Pending { seq, value })) = pending.next() else {
+                    break;
+                };
+                if let Some(p) = &self.log {
+                    p.depends_on(*seq);
+                }
+                if let Some((header, body)) = value
+                    && !header.expired(ttl, now)
+                {
+                    out.push((key.clone(), *header, body.clone()));
                 }
             }
             match page.rest {
@@ -135,90 +230,38 @@ impl PartitionCore {
         Ok(out)
     }
 
-    /// Commits one write atomically with the next offset as the checkpoint, then tells the
-    /// key's feed and the state's listeners. Returns the write's offset. On error nothing
-    /// changed.
-    pub(crate) fn commit(&mut self, write: Write<'_>) -> Result<u64, StateError> {
-        let offset = self.offset + 1;
-        let def = self.def(write.state)?;
-        let value_id = def.schemas.value_id;
-        let table = def.spec.table().to_owned();
-        let expiry = def.spec.expiry_table();
-        self.batch.clear();
-        self.buf.clear();
-        match write.new {
-            Some((body, event_time)) => {
-                Header {
-                    schema_id: value_id,
-                    offset,
-                    event_time,
-                }
-                .write(&mut self.buf);
-                self.buf.extend_from_slice(body);
-                self.batch.put(&table, write.key, self.buf.as_slice());
-            }
-            None => {
-                self.batch.delete(&table, write.key);
-            }
+    /// Commits one write: applied to the store at once with the partition's next sequence
+    /// number (embedded mode), or sent to the changelog and applied when acknowledged. Tells
+    /// the key's feed and the state's listeners once applied. On error nothing changed.
+    pub(crate) fn commit(&mut self, write: Write<'_>) -> Result<(), StateError> {
+        if self.log.is_some() {
+            return self.stage(write);
         }
-        if let Some(expiry) = &expiry {
-            if let Some(old) = write.old {
-                self.batch
-                    .delete(expiry, expiry_key(old.event_time, write.key));
-            }
-            if let Some((_, event_time)) = write.new {
-                self.batch
-                    .put(expiry, expiry_key(event_time, write.key), Vec::new());
-            }
-        }
-        self.batch.set_checkpoint(offset);
-        self.store.write(&self.batch)?;
-        self.offset = offset;
-
-        let feeds = &mut self.feeds[write.state];
-        match write.new {
-            Some((body, _)) => feeds.value(write.key, offset, value_id, body, write.delta),
-            None => feeds.deleted(write.key, offset),
-        }
-        let listeners = &self.listeners[write.state];
-        if listeners.receiver_count() > 0 {
-            let key = match write.avro_key {
-                Some(k) => Some(k),
-                None => {
-                    let mut k = Vec::new();
-                    self.states[write.state]
-                        .spec
-                        .key_codec
-                        .to_avro(write.key, &mut k)
-                        .ok()
-                        .map(|()| k)
-                }
-            };
-            if let Some(key) = key {
-                // No receiver left between the check and the send is fine: nothing to tell.
-                let _ = listeners.send(StateChange {
-                    partition: self.partition,
-                    offset,
-                    key: Bytes::from(key),
-                    value: write.new.map(|(b, _)| Bytes::copy_from_slice(b)),
-                    schema_id: value_id,
-                });
-            }
-        }
-        Ok(offset)
+        let schema_id = self.def(write.state)?.schemas.value_id;
+        let change = Change {
+            state: write.state,
+            key: write.key,
+            avro_key: write.avro_key.as_deref(),
+            value: write.new,
+            schema_id,
+            offset: self.offset + 1,
+            delta: write.delta,
+        };
+        self.apply(vec![change], Checkpoint::Local)
     }
 
     /// A reader of `key`'s feed in `state`, starting one from the key's current value if the
     /// key has none.
     pub(crate) fn feed(&mut self, state: usize, key: &[u8]) -> Result<FeedReader, StateError> {
-        let current = match self.read(state, key)? {
+        // Observers see acknowledged values only: the feed starts from the store.
+        let current = match self.read_stored(state, key)? {
             Some((header, body)) => FeedItem::Snapshot {
                 offset: header.offset,
                 schema_id: header.schema_id,
                 value: Bytes::from(body),
             },
             None => FeedItem::Deleted {
-                offset: self.offset,
+                offset: self.state_offset(state),
             },
         };
         Ok(self.feeds[state].reader(key, || current))
@@ -248,16 +291,22 @@ impl PartitionCore {
                 let Some(key) = index_key.get(8..) else {
                     continue;
                 };
-                let table = spec.table();
-                let Some(stored) = self.store.get(table, key)? else {
-                    continue;
+                // A pending write may have deleted the key or given it a new event time.
+                let pending = self.log.as_ref().and_then(|p| p.overlay.get(state, key));
+                let header = match pending {
+                    Some(p) => p.value.as_ref().map(|(h, _)| *h),
+                    None => match self.store.get(spec.table(), key)? {
+                        Some(stored) => Some(Header::split(&stored)?.0),
+                        None => None,
+                    },
                 };
-                let (header, _) = Header::split(&stored)?;
+                if !header.is_some_and(|h| h.expired(spec.ttl, now)) {
+                    continue;
+                }
                 self.commit(Write {
                     state,
                     key,
                     avro_key: None,
-                    old: Some(header),
                     new: None,
                     delta: None,
                 })?;
@@ -272,35 +321,9 @@ impl PartitionCore {
         Ok(self.store.close()?)
     }
 
-    fn def(&self, state: usize) -> Result<&StateDef, StateError> {
+    pub(super) fn def(&self, state: usize) -> Result<&StateDef, StateError> {
         self.states
             .get(state)
             .ok_or_else(|| StateError::UnknownState(format!("#{state}")))
-    }
-}
-
-/// An event time in an order-preserving encoding: big-endian with the sign bit flipped.
-fn time_prefix(ms: i64) -> [u8; 8] {
-    ((ms as u64) ^ (1 << 63)).to_be_bytes()
-}
-
-/// The expiry index key of `key` with event time `ms`: by time, then key.
-fn expiry_key(ms: i64, key: &[u8]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(8 + key.len());
-    k.extend_from_slice(&time_prefix(ms));
-    k.extend_from_slice(key);
-    k
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn time_prefixes_sort_like_times() {
-        let times = [i64::MIN, -5, -1, 0, 1, 1_700_000_000_000, i64::MAX];
-        for w in times.windows(2) {
-            assert!(time_prefix(w[0]) < time_prefix(w[1]), "{w:?}");
-        }
     }
 }

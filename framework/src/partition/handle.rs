@@ -34,12 +34,16 @@ impl<H: Handler> PartitionHandle<H> {
     {
         let (reply, answer) = oneshot::channel();
         let job: Job<H> = Box::new(move |handler, ctx| {
-            // The caller may have timed out and gone: then nobody wants the answer.
-            let _ = reply.send(f(handler, ctx));
+            let value = f(handler, ctx);
+            // The answer goes once the writes it depends on are durable (at once without a
+            // changelog). The caller may have timed out and gone: then nobody wants it.
+            ctx.core.reply(Box::new(move |durable| {
+                let _ = reply.send(durable.map(|()| value));
+            }));
         });
         self.send(deadline, job).await?;
         match tokio::time::timeout_at(deadline, answer).await {
-            Ok(Ok(value)) => Ok(value),
+            Ok(Ok(answer)) => answer,
             Ok(Err(_)) => Err(AskError::Failed),
             Err(_) => Err(AskError::Timeout),
         }

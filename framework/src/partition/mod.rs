@@ -7,12 +7,17 @@
 //! send messages through [`KeyspaceRef`](crate::keyspace::KeyspaceRef).
 
 mod actor;
+mod apply;
 mod context;
 pub(crate) mod core;
 mod handle;
 mod handler;
+mod overlay;
+mod pipeline;
 
 pub(crate) use actor::{Job, run};
+pub(crate) use apply::CHECKPOINTS;
 pub use context::Context;
 pub(crate) use handle::PartitionHandle;
 pub use handler::{Handler, Handles, Message, StateOnly};
+pub(crate) use pipeline::Pipeline;

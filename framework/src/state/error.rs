@@ -41,7 +41,16 @@ pub enum StateError {
     /// A stored value does not decode.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The changelog did not take the write (nothing changed).
+    #[error(transparent)]
+    Changelog(Box<crate::changelog::ChangelogError>),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<crate::changelog::ChangelogError> for StateError {
+    fn from(error: crate::changelog::ChangelogError) -> Self {
+        StateError::Changelog(Box::new(error))
+    }
 }

@@ -15,9 +15,12 @@ use crate::store::{Direction, KeyRange};
 /// [`Handler`](crate::partition::Handler) reads and writes, through
 /// [`Context::state`](crate::partition::Context::state).
 ///
-/// Every write is committed atomically with the partition's new offset (RocksDB write batch,
-/// DESIGN.md §4.4) before the call returns, then observers of the key and the state's listeners
-/// are told. Values are stored with their schema id and read back through schema resolution
+/// Without a changelog (embedded mode) every write is committed atomically with the
+/// partition's new offset (RocksDB write batch, DESIGN.md §4.4) before the call returns. With a
+/// Kafka changelog a write is sent to the log and visible at once to this partition's
+/// handlers; it reaches the store (with its log offset as the checkpoint) when the log
+/// acknowledges it, and the answer to the message waits for that (§4.1–4.3). Either way the
+/// key's observers and the state's listeners are told once the write is applied. Values are stored with their schema id and read back through schema resolution
 /// when they were written with an older version of `V`. Values of a state with a TTL expire
 /// `ttl` after their event time: they read as absent at once and are deleted by the partition's
 /// periodic sweep, which observers see as deletions.
@@ -63,20 +66,13 @@ where
         Ok(self.core.read(self.index, &self.store_key(key)?)?.is_some())
     }
 
-    /// Sets `key` to `value`, with the current time as its event time. Returns the write's
-    /// offset.
-    pub fn put(&mut self, key: &K, value: &V) -> Result<u64, StateError> {
+    /// Sets `key` to `value`, with the current time as its event time.
+    pub fn put(&mut self, key: &K, value: &V) -> Result<(), StateError> {
         self.put_at(key, value, SystemTime::now())
     }
 
     /// Sets `key` to `value` with the event time `event_time` (what a TTL counts from).
-    /// Returns the write's offset.
-    pub fn put_at(
-        &mut self,
-        key: &K,
-        value: &V,
-        event_time: SystemTime,
-    ) -> Result<u64, StateError> {
+    pub fn put_at(&mut self, key: &K, value: &V, event_time: SystemTime) -> Result<(), StateError> {
         let store_key = self.store_key(key)?;
         let old = self.core.read(self.index, &store_key)?;
         self.write(key, &store_key, old, value, epoch_millis(event_time))
@@ -84,7 +80,7 @@ where
 
     /// Sets `key` to `value` only if it has no value; fails with
     /// [`StateError::AlreadyExists`] otherwise.
-    pub fn insert(&mut self, key: &K, value: &V) -> Result<u64, StateError> {
+    pub fn insert(&mut self, key: &K, value: &V) -> Result<(), StateError> {
         let store_key = self.store_key(key)?;
         if self.core.read(self.index, &store_key)?.is_some() {
             return Err(StateError::AlreadyExists);
@@ -105,7 +101,7 @@ where
             return Ok(None);
         };
         let old = self.decode(header.schema_id, &body)?;
-        self.remove(key, &store_key, header)?;
+        self.remove(key, &store_key)?;
         Ok(Some(old))
     }
 
@@ -124,8 +120,8 @@ where
         };
         match (f(current), old) {
             (None, None) => Ok(None),
-            (None, Some((header, _))) => {
-                self.remove(key, &store_key, header)?;
+            (None, Some(_)) => {
+                self.remove(key, &store_key)?;
                 Ok(None)
             }
             (Some(new), old) => {
@@ -186,13 +182,12 @@ where
             .collect()
     }
 
-    /// Deletes the stored value of `key`, whose header is `header`.
-    fn remove(&mut self, key: &K, store_key: &[u8], header: Header) -> Result<u64, StateError> {
+    /// Deletes the stored value of `key`.
+    fn remove(&mut self, key: &K, store_key: &[u8]) -> Result<(), StateError> {
         self.core.commit(Write {
             state: self.index,
             key: store_key,
             avro_key: Some(to_vec(key)),
-            old: Some(header),
             new: None,
             delta: None,
         })
@@ -205,7 +200,7 @@ where
         old: Option<(Header, Vec<u8>)>,
         value: &V,
         event_time: i64,
-    ) -> Result<u64, StateError> {
+    ) -> Result<(), StateError> {
         let body = to_vec(value);
         let mut delta = None;
         if let Some((header, old_body)) = &old
@@ -221,7 +216,6 @@ where
             state: self.index,
             key: store_key,
             avro_key: Some(to_vec(key)),
-            old: old.map(|(h, _)| h),
             new: Some((&body, event_time)),
             delta,
         })

@@ -109,6 +109,23 @@ impl KeyRange {
 }
 
 /// The next key after `k` in byte order: `k` followed by a zero byte.
+impl KeyRange {
+    /// The part of the range that a scan in `direction` has covered once it returned `key`
+    /// last: from where it started through `key`.
+    pub(crate) fn through(&self, key: &[u8], direction: Direction) -> KeyRange {
+        match direction {
+            Direction::Forward => KeyRange {
+                lower: self.lower.clone(),
+                upper: Some(successor(key.to_vec())),
+            },
+            Direction::Reverse => KeyRange {
+                lower: key.to_vec(),
+                upper: self.upper.clone(),
+            },
+        }
+    }
+}
+
 fn successor(mut k: Vec<u8>) -> Vec<u8> {
     k.push(0);
     k

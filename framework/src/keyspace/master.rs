@@ -1,0 +1,80 @@
+//! Becoming a partition's master in Kafka mode: the keyspace's changelog topics, the
+//! partition's fenced producer, and the read-back of the log before the partition serves.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::KeyspaceError;
+use crate::changelog::{
+    ChangelogError, Clients, KafkaWriter, MAX_RECORD, TopicSpec, catch_up, ensure_topics,
+    topic_name, transactional_id,
+};
+use crate::partition::Pipeline;
+use crate::partition::core::PartitionCore;
+use crate::state::StateDef;
+
+/// How long the read-back of a changelog may go without a record or the end of the log.
+const RESTORE_STALL: Duration = Duration::from_secs(60);
+
+/// The changelog topics of a keyspace's states, by state position, created or checked.
+pub(crate) async fn topics(
+    clients: &Clients,
+    keyspace: &str,
+    partitions: u32,
+    states: &[StateDef],
+) -> Result<Arc<[String]>, KeyspaceError> {
+    let fail = |source| KeyspaceError::Changelog {
+        keyspace: keyspace.to_owned(),
+        partition: 0,
+        source: Box::new(source),
+    };
+    let specs: Vec<TopicSpec> = states
+        .iter()
+        .map(|def| TopicSpec {
+            name: topic_name(keyspace, &def.spec.name),
+            partitions,
+            ttl: def.spec.ttl,
+        })
+        .collect();
+    let admin = clients.admin().map_err(fail)?;
+    ensure_topics(&admin, &specs).await.map_err(fail)?;
+    Ok(specs.into_iter().map(|s| s.name).collect())
+}
+
+/// Makes `core` the master of its partition's changelog: fences the previous master (by
+/// initialising the partition's transactional id), reads the log from the store's
+/// checkpoints to its end, and attaches the writer. Returns the core and how many records
+/// were read back.
+pub(crate) async fn become_master(
+    clients: &Clients,
+    keyspace: &str,
+    topics: Arc<[String]>,
+    mut core: PartitionCore,
+) -> Result<(PartitionCore, u64), KeyspaceError> {
+    let partition = core.partition;
+    let fail = |source| KeyspaceError::Changelog {
+        keyspace: keyspace.to_owned(),
+        partition,
+        source: Box::new(source),
+    };
+    let id = clients
+        .transactional()
+        .then(|| transactional_id(keyspace, partition));
+    // First fence, then read: once the previous master is fenced nothing more reaches the log
+    // behind this node's back, so the end it reads to is the end.
+    let producer = clients.producer(id.as_deref()).await.map_err(fail)?;
+    let from = core.checkpoints().to_vec();
+    let (reader, names) = (clients.clone(), topics.clone());
+    let (mut core, replayed) = tokio::task::spawn_blocking(move || {
+        let mut apply = |batch: &[_]| core.apply_fetched(batch);
+        let replayed = catch_up(&reader, &names, partition, &from, RESTORE_STALL, &mut apply)?;
+        Ok::<_, ChangelogError>((core, replayed))
+    })
+    .await
+    .map_err(|_| fail(ChangelogError::Stopped))?
+    .map_err(fail)?;
+    let states = topics.len();
+    let writer = KafkaWriter::new(producer, topics, partition, id, MAX_RECORD);
+    core.attach(Pipeline::new(Box::new(writer), states));
+    Ok((core, replayed))
+}

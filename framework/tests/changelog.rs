@@ -1,0 +1,311 @@
+//! Kafka changelogs against the real broker of `dev/services up`: writes are in the log when
+//! they are acknowledged, a node rebuilds its state from the log, a restart replays only what
+//! its store lacks, a new master fences the old one, and a topic that does not fit is refused.
+//!
+//! Needs `SERVICES_KAFKA_BOOTSTRAP` and `SERVICES_ZOOKEEPER_CONNECT`; skipped without them,
+//! except under `CI=true`, where that fails.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use affinity::config::{ClusterMode, NodeConfig, StoreBackend};
+use affinity::keyspace::{AskError, Keyspace, KeyspaceRef};
+use affinity::node::{Node, RunningNode};
+use affinity::state::StateError;
+use affinity_avro::{decode_frame, from_slice};
+use rdkafka::ClientConfig;
+use rdkafka::Message;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::KafkaError;
+use rdkafka::{Offset, TopicPartitionList};
+use support::{Add, Counters};
+
+const PARTITIONS: u32 = 4;
+
+/// The services' settings, or `None` (after a notice) when the test should be skipped.
+fn services() -> Option<(String, String)> {
+    let bootstrap = std::env::var("SERVICES_KAFKA_BOOTSTRAP").ok();
+    let zookeeper = std::env::var("SERVICES_ZOOKEEPER_CONNECT").ok();
+    match (bootstrap, zookeeper) {
+        (Some(b), Some(z)) => Some((b, z)),
+        _ => {
+            let problem = "SERVICES_KAFKA_BOOTSTRAP / SERVICES_ZOOKEEPER_CONNECT are not set: \
+                           run `eval \"$(dev/services up)\"` first";
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("Kafka is required under CI=true: {problem}");
+            }
+            eprintln!("skipping the changelog tests: {problem}");
+            None
+        }
+    }
+}
+
+/// A keyspace name no earlier run used, so every run starts from empty topics.
+fn unique(name: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{name}-{}-{nanos}", std::process::id())
+}
+
+fn keyspace(name: &str) -> Keyspace<Counters> {
+    Keyspace::new(name)
+        .partitions(PARTITIONS)
+        .state::<String, i64>("counts")
+        .state_with_ttl::<String, String>("sessions", Duration::from_secs(3600))
+        .handler(Counters)
+}
+
+/// A Kafka-mode node serving keyspace `name`, RocksDB under `dir` or in memory.
+async fn start(services: &(String, String), name: &str, dir: Option<&Path>) -> RunningNode {
+    try_start(services, name, dir).await.unwrap()
+}
+
+async fn try_start(
+    (bootstrap, zookeeper): &(String, String),
+    name: &str,
+    dir: Option<&Path>,
+) -> Result<RunningNode, affinity::node::NodeError> {
+    let mut config = NodeConfig::default();
+    config.http.listen = "127.0.0.1:0".parse().unwrap();
+    config.cluster.mode = ClusterMode::Kafka;
+    config.kafka.bootstrap_servers = vec![bootstrap.clone()];
+    config.zookeeper.connect = Some(zookeeper.clone());
+    match dir {
+        Some(dir) => {
+            config.node.data_dir = Some(dir.to_owned());
+            config.store.backend = StoreBackend::Rocksdb;
+        }
+        None => config.store.backend = StoreBackend::Memory,
+    }
+    Node::new(config).keyspace(keyspace(name)).start().await
+}
+
+async fn add(ks: &KeyspaceRef<Counters>, key: &str, by: i64) -> Result<i64, String> {
+    match ks
+        .ask(
+            &key.to_owned(),
+            Add {
+                key: key.to_owned(),
+                by,
+            },
+        )
+        .await
+    {
+        Ok(reply) => reply,
+        Err(e) => Err(format!("ask: {e}")),
+    }
+}
+
+async fn count(ks: &KeyspaceRef<Counters>, key: &str) -> Option<i64> {
+    let k = key.to_owned();
+    ks.call(&k.clone(), move |_, ctx| {
+        ctx.state::<String, i64>("counts").unwrap().get(&k).unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// The last value of every key in `topic`, as the broker has it (committed records only).
+fn read_topic(bootstrap: &str, topic: &str) -> BTreeMap<String, Option<i64>> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", "affinity-test-reader")
+        .set("enable.auto.commit", "false")
+        .set("enable.partition.eof", "true")
+        .set("isolation.level", "read_committed")
+        .create()
+        .unwrap();
+    let mut out = BTreeMap::new();
+    for partition in 0..PARTITIONS as i32 {
+        let mut tpl = TopicPartitionList::new();
+        tpl.add_partition_offset(topic, partition, Offset::Beginning)
+            .unwrap();
+        consumer.assign(&tpl).unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "reading {topic} took too long"
+            );
+            match consumer.poll(Duration::from_millis(200)) {
+                None => continue,
+                Some(Err(KafkaError::PartitionEOF(_))) => break,
+                Some(Err(e)) => panic!("reading {topic}: {e}"),
+                Some(Ok(m)) => {
+                    let (_, key) = decode_frame(m.key().unwrap()).unwrap();
+                    let key: String = from_slice(key).unwrap();
+                    let value = m.payload().map(|v| {
+                        let (_, body) = decode_frame(v).unwrap();
+                        from_slice::<i64>(body).unwrap()
+                    });
+                    out.insert(key, value);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_are_in_the_log_and_a_node_rebuilds_from_it() {
+    let Some(services) = services() else { return };
+    let name = unique("rebuild");
+    let node = start(&services, &name, None).await;
+    let ks = node.keyspace::<Counters>().unwrap();
+    assert_eq!(ks.replayed(), 0);
+
+    // Many writes in flight at once, several to each key: each answer is the key's count
+    // after its own write, so every key ends at the number of writes it got.
+    let keys: Vec<String> = (0..40).map(|i| format!("key-{i}")).collect();
+    let writes = keys.iter().flat_map(|k| (0..5).map(move |_| k.clone()));
+    let answers = futures_util::future::join_all(writes.map(|k| {
+        let ks = ks.clone();
+        async move { add(&ks, &k, 1).await }
+    }))
+    .await;
+    assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+    for k in &keys {
+        assert_eq!(count(&ks, k).await, Some(5), "{k}");
+    }
+
+    // Acknowledged means in the log: the broker has every key at its last value.
+    let topic = format!("{name}-counts");
+    let logged = read_topic(&services.0, &topic);
+    assert_eq!(logged.len(), keys.len());
+    assert!(logged.values().all(|v| *v == Some(5)), "{logged:?}");
+
+    // A deletion is a tombstone.
+    let first = keys[0].clone();
+    let deleted = ks
+        .call(&first.clone(), move |_, ctx| {
+            ctx.state::<String, i64>("counts").unwrap().delete(&first)
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(deleted, Some(5));
+    assert_eq!(read_topic(&services.0, &topic).get(&keys[0]), Some(&None));
+    node.shutdown().await.unwrap();
+
+    // A node with empty (in-memory) stores reads the whole log back.
+    let node = start(&services, &name, None).await;
+    let ks = node.keyspace::<Counters>().unwrap();
+    assert!(ks.replayed() >= keys.len() as u64, "{}", ks.replayed());
+    assert_eq!(count(&ks, &keys[0]).await, None);
+    for k in &keys[1..] {
+        assert_eq!(count(&ks, k).await, Some(5), "{k}");
+    }
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_replays_only_what_the_store_lacks() {
+    let Some(services) = services() else { return };
+    let name = unique("restart");
+    let dir = tempfile::tempdir().unwrap();
+    let node = start(&services, &name, Some(dir.path())).await;
+    let ks = node.keyspace::<Counters>().unwrap();
+    for i in 0..30 {
+        add(&ks, &format!("k{i}"), i + 1).await.unwrap();
+    }
+    node.shutdown().await.unwrap();
+
+    // Same store: its checkpoints are at the end of the log, nothing to replay.
+    let node = start(&services, &name, Some(dir.path())).await;
+    let ks = node.keyspace::<Counters>().unwrap();
+    assert_eq!(ks.replayed(), 0);
+    assert_eq!(count(&ks, "k7").await, Some(8));
+    node.shutdown().await.unwrap();
+
+    // Another node masters the keyspace meanwhile and writes 10 more records.
+    let other = tempfile::tempdir().unwrap();
+    let node = start(&services, &name, Some(other.path())).await;
+    let ks = node.keyspace::<Counters>().unwrap();
+    assert!(ks.replayed() >= 30);
+    for i in 0..10 {
+        add(&ks, &format!("k{i}"), 100).await.unwrap();
+    }
+    node.shutdown().await.unwrap();
+
+    // Back on the first store: exactly those 10 are replayed.
+    let node = start(&services, &name, Some(dir.path())).await;
+    let ks = node.keyspace::<Counters>().unwrap();
+    assert_eq!(ks.replayed(), 10);
+    assert_eq!(count(&ks, "k3").await, Some(104));
+    assert_eq!(count(&ks, "k29").await, Some(30));
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_master_fences_the_old_one() {
+    let Some(services) = services() else { return };
+    let name = unique("fence");
+    let old = start(&services, &name, None).await;
+    let old_ks = old.keyspace::<Counters>().unwrap();
+    assert_eq!(add(&old_ks, "a", 1).await, Ok(1));
+
+    // A second master of the same partitions starts: it fences the first.
+    let new = start(&services, &name, None).await;
+    let new_ks = new.keyspace::<Counters>().unwrap();
+    assert_eq!(count(&new_ks, "a").await, Some(1));
+
+    // The deposed master can no longer get a write acknowledged, nor into the log.
+    let refused = add(&old_ks, "a", 10).await;
+    assert!(refused.is_err(), "{refused:?}");
+    let again = old_ks
+        .call(&"a".to_owned(), |_, ctx| {
+            ctx.state::<String, i64>("counts")
+                .unwrap()
+                .put(&"a".to_owned(), &99)
+        })
+        .await;
+    assert!(
+        matches!(
+            again,
+            Ok(Err(StateError::Changelog(_))) | Err(AskError::NotWritten { .. })
+        ),
+        "{again:?}"
+    );
+    assert_eq!(add(&new_ks, "a", 2).await, Ok(3));
+    let logged = read_topic(&services.0, &format!("{name}-counts"));
+    assert_eq!(logged.get("a"), Some(&Some(3)));
+    old.shutdown().await.unwrap();
+    new.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_with_another_partition_count_is_refused() {
+    let Some(services) = services() else { return };
+    let name = unique("mismatch");
+    let admin: AdminClient<_> = ClientConfig::new()
+        .set("bootstrap.servers", &services.0)
+        .create()
+        .unwrap();
+    let topic = format!("{name}-counts");
+    admin
+        .create_topics(
+            &[NewTopic::new(&topic, 3, TopicReplication::Fixed(1))
+                .set("cleanup.policy", "compact")],
+            &AdminOptions::new(),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .for_each(|r| {
+            r.unwrap();
+        });
+    let error = try_start(&services, &name, None).await.err().unwrap();
+    let message = error.to_string();
+    assert!(
+        message.contains(&topic) && message.contains("3 partitions"),
+        "{message}"
+    );
+}
