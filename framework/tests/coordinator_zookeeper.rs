@@ -158,8 +158,7 @@ async fn each_partition_has_one_master_and_epochs_grow_across_failovers() {
             m.as_ref().is_some_and(|m| m.epoch == 2)
         })
         .await;
-        let id = m.borrow().clone().unwrap().member.id;
-        id
+        m.borrow().clone().unwrap().member.id
     });
 
     // Now a leaves for good: every partition it mastered goes to b, with a higher epoch.
@@ -187,9 +186,11 @@ async fn each_partition_has_one_master_and_epochs_grow_across_failovers() {
     // (Partition 0 has no candidate left if b was the one that resigned it.)
     for p in 1..4 {
         let mut master = b.master("graph", p).await.unwrap();
-        until("b masters every partition it campaigned for", &mut master, |m| {
-            m.as_ref().is_some_and(|m| m.member.id == id("b"))
-        })
+        until(
+            "b masters every partition it campaigned for",
+            &mut master,
+            |m| m.as_ref().is_some_and(|m| m.member.id == id("b")),
+        )
         .await;
     }
     b.shutdown().await;

@@ -16,7 +16,9 @@ mod journal;
 mod op;
 mod record;
 pub mod rest;
+mod zookeeper;
 
 pub use error::FileRegistryError;
 pub use file::{FileRegistry, REGISTRY_DIR};
 pub use rest::schema_routes;
+pub use zookeeper::ZookeeperRegistry;

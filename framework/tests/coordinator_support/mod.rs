@@ -5,7 +5,6 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::future::Future;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use affinity::coordinator::{Member, MemberId, ZookeeperConfig};
@@ -16,10 +15,10 @@ use tokio_util::sync::CancellationToken;
 use zookeeper_client as zk;
 
 /// The longest any single wait may take.
-pub const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
 /// `SERVICES_ZOOKEEPER_CONNECT`, or `None` (a printed skip) when it is not set outside CI.
-pub fn connect_string() -> Option<String> {
+pub(crate) fn connect_string() -> Option<String> {
     match std::env::var("SERVICES_ZOOKEEPER_CONNECT") {
         Ok(connect) => Some(connect),
         Err(_) => {
@@ -35,7 +34,7 @@ pub fn connect_string() -> Option<String> {
 }
 
 /// A cluster name no other test run uses.
-pub fn unique(name: &str) -> String {
+pub(crate) fn unique(name: &str) -> String {
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -44,17 +43,17 @@ pub fn unique(name: &str) -> String {
 }
 
 /// The test root every cluster of these tests lives under.
-pub const ROOT: &str = "/affinity-test";
+pub(crate) const ROOT: &str = "/affinity-test";
 
 /// A coordinator configuration for `cluster` on `connect`, with a short session.
-pub fn config(connect: &str, cluster: &str, session: Duration) -> ZookeeperConfig {
+pub(crate) fn config(connect: &str, cluster: &str, session: Duration) -> ZookeeperConfig {
     ZookeeperConfig::new(connect, cluster)
         .with_root(ROOT)
         .with_session_timeout(session)
 }
 
 /// A member with loopback addresses.
-pub fn member(id: &str, port: u16) -> Member {
+pub(crate) fn member(id: &str, port: u16) -> Member {
     Member::new(
         MemberId::new(id).unwrap(),
         format!("127.0.0.1:{port}"),
@@ -63,21 +62,25 @@ pub fn member(id: &str, port: u16) -> Member {
 }
 
 /// Awaits `future` for at most [`WAIT`].
-pub async fn bounded<T>(what: &str, future: impl Future<Output = T>) -> T {
+pub(crate) async fn bounded<T>(what: &str, future: impl Future<Output = T>) -> T {
     tokio::time::timeout(WAIT, future)
         .await
         .unwrap_or_else(|_| panic!("{what}: nothing within {WAIT:?}"))
 }
 
 /// Waits until `receiver` holds a value for which `done` is true.
-pub async fn until<T>(what: &str, receiver: &mut watch::Receiver<T>, done: impl Fn(&T) -> bool) {
+pub(crate) async fn until<T>(
+    what: &str,
+    receiver: &mut watch::Receiver<T>,
+    done: impl Fn(&T) -> bool,
+) {
     bounded(what, receiver.wait_for(|v| done(v)))
         .await
         .unwrap_or_else(|_| panic!("{what}: the watch closed"));
 }
 
 /// A plain client for inspecting and cleaning up.
-pub async fn client(connect: &str) -> zk::Client {
+pub(crate) async fn client(connect: &str) -> zk::Client {
     bounded(
         "connecting to ZooKeeper",
         zk::Client::connector()
@@ -89,7 +92,7 @@ pub async fn client(connect: &str) -> zk::Client {
 }
 
 /// Deletes `path` and everything under it.
-pub async fn remove_tree(client: &zk::Client, path: &str) {
+pub(crate) async fn remove_tree(client: &zk::Client, path: &str) {
     let mut stack = vec![(path.to_owned(), false)];
     while let Some((node, expanded)) = stack.pop() {
         if expanded {
@@ -114,16 +117,16 @@ pub async fn remove_tree(client: &zk::Client, path: &str) {
 
 /// A TCP proxy to ZooKeeper on loopback that can be frozen: while frozen it forwards nothing
 /// and connects nothing, but keeps connections open — a silent network partition.
-pub struct Proxy {
+pub(crate) struct Proxy {
     /// `127.0.0.1:<port>` to give to the client.
-    pub address: String,
+    pub(crate) address: String,
     frozen: watch::Sender<bool>,
     stop: CancellationToken,
 }
 
 impl Proxy {
     /// A proxy to `upstream` (`host:port`).
-    pub async fn start(upstream: &str) -> Proxy {
+    pub(crate) async fn start(upstream: &str) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap().to_string();
         let frozen = watch::Sender::new(false);
@@ -164,7 +167,7 @@ impl Proxy {
     }
 
     /// Stops forwarding (or resumes).
-    pub fn freeze(&self, frozen: bool) {
+    pub(crate) fn freeze(&self, frozen: bool) {
         self.frozen.send_replace(frozen);
     }
 }
@@ -198,6 +201,3 @@ async fn pipe(
         }
     }
 }
-
-/// Shares a value between the spawned campaigns of a test.
-pub type Shared<T> = Arc<std::sync::Mutex<T>>;
