@@ -21,20 +21,13 @@ use web_sys::{BinaryType, MessageEvent, WebSocket};
 use crate::decode::{compile, value_to_js};
 use crate::error::{Kind, error, server_code};
 use crate::http::fetch_schema;
+use crate::timer::{clear_timeout, schedule, set_timeout};
 
 #[wasm_bindgen(module = "/js/info.js")]
 extern "C" {
     /// `{ offset, deleted, schemaId }` in one call.
     #[wasm_bindgen(js_name = valueInfo)]
     fn value_info(offset: &JsValue, schema_id: Option<i32>) -> JsValue;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(f: &Function, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
 }
 
 /// How often a failed schema fetch is retried before its subscriptions are told.
@@ -66,8 +59,8 @@ pub(crate) struct Inner {
     retired: Vec<SocketHandlers>,
     generation: u64,
     /// The pending `setTimeout` and the session time it is set for.
-    timer: Option<(JsValue, Duration)>,
-    timer_fn: Option<Closure<dyn FnMut()>>,
+    pub(crate) timer: Option<(JsValue, Duration)>,
+    pub(crate) timer_fn: Option<Closure<dyn FnMut()>>,
     /// Every socket's `onerror`: errors are followed by `close`, which is what counts (and the
     /// `ws` package throws an error event that has no listener).
     on_error: Closure<dyn FnMut()>,
@@ -429,47 +422,6 @@ fn handle_event(
 /// The `info` argument of a subscription's callback.
 fn meta(offset: i64, schema_id: Option<i32>) -> JsValue {
     value_info(&crate::convert::long_to_js(offset), schema_id)
-}
-
-/// Sets the one timer to the session's next deadline. A timer already set for that deadline or
-/// an earlier one is kept (firing early is harmless: the session does nothing before its
-/// deadline, and the timer is set again after): most frames move no deadline or a later one,
-/// and clearing and setting a timer per frame costs more than the frame.
-fn schedule(rc: &Shared, inner: &mut Inner) {
-    let Some(at) = inner.session.poll_timeout() else {
-        if let Some((t, _)) = inner.timer.take() {
-            clear_timeout(&t);
-        }
-        return;
-    };
-    match &inner.timer {
-        Some((_, set_for)) if *set_for <= at => return,
-        Some(_) => {
-            if let Some((t, _)) = inner.timer.take() {
-                clear_timeout(&t);
-            }
-        }
-        None => {}
-    }
-    if inner.timer_fn.is_none() {
-        let weak = Rc::downgrade(rc);
-        inner.timer_fn = Some(Closure::<dyn FnMut()>::new(move || {
-            if let Some(rc) = weak.upgrade() {
-                {
-                    let mut inner = rc.borrow_mut();
-                    inner.timer = None;
-                    let now = inner.now();
-                    inner.session.handle_timeout(now);
-                }
-                pump(&rc);
-            }
-        }));
-    }
-    let delay = at.saturating_sub(inner.now()).as_secs_f64() * 1000.0;
-    if let Some(f) = &inner.timer_fn {
-        let handle = set_timeout(f.as_ref().unchecked_ref(), delay.ceil() + 1.0);
-        inner.timer = Some((handle, at));
-    }
 }
 
 /// Fetches writer schema `id` and hands it to the session; retries a few times, then tells the

@@ -30,6 +30,7 @@ mod driver;
 mod error;
 mod fast;
 mod http;
+mod timer;
 pub mod typescript;
 
 pub use client::{Client, Subscription};
