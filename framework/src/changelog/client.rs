@@ -72,6 +72,11 @@ impl Clients {
             .set("acks", self.acks.as_str())
             .set("linger.ms", "1")
             .set("message.max.bytes", "1000000")
+            // A transaction begun right after a commit is refused (CONCURRENT_TRANSACTIONS) until
+            // the broker has written the commit markers; the default 100 ms backoff before
+            // asking again would be most of each commit's latency.
+            .set("retry.backoff.ms", "5")
+            .set("retry.backoff.max.ms", "50")
             .set(
                 "enable.idempotence",
                 if self.acks == Acks::All {
@@ -111,6 +116,8 @@ impl Clients {
             .set("isolation.level", "read_committed")
             .set("auto.offset.reset", "earliest")
             .set("fetch.max.bytes", "52428800")
+            // The end of the log is found by an empty fetch: don't let the broker hold it long.
+            .set("fetch.wait.max.ms", "20")
             .set("queued.max.messages.kbytes", "65536")
             .create()
             .map_err(|e| ChangelogError::kafka("creating a changelog reader", e))

@@ -64,6 +64,7 @@ pub(crate) async fn become_master(
     // behind this node's back, so the end it reads to is the end.
     let producer = clients.producer(id.as_deref()).await.map_err(fail)?;
     let from = core.checkpoints().to_vec();
+    let started = std::time::Instant::now();
     let (reader, names) = (clients.clone(), topics.clone());
     let (mut core, replayed) = tokio::task::spawn_blocking(move || {
         let mut apply = |batch: &[_]| core.apply_fetched(batch);
@@ -73,6 +74,13 @@ pub(crate) async fn become_master(
     .await
     .map_err(|_| fail(ChangelogError::Stopped))?
     .map_err(fail)?;
+    tracing::info!(
+        keyspace,
+        partition,
+        replayed,
+        seconds = started.elapsed().as_secs_f64(),
+        "changelog read back"
+    );
     let states = topics.len();
     let writer = KafkaWriter::new(producer, topics, partition, id, MAX_RECORD);
     core.attach(Pipeline::new(Box::new(writer), states));
