@@ -7,11 +7,12 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod services;
 mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use affinity::config::{ClusterMode, NodeConfig, StoreBackend};
 use affinity::keyspace::{AskError, Keyspace, KeyspaceRef};
@@ -24,35 +25,18 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::{Offset, TopicPartitionList};
+use services::unique;
 use support::{Add, Counters};
 
 const PARTITIONS: u32 = 4;
 
-/// The services' settings, or `None` (after a notice) when the test should be skipped.
+/// The broker and ZooKeeper of `dev/services`, or `None` when the test is skipped.
 fn services() -> Option<(String, String)> {
-    let bootstrap = std::env::var("SERVICES_KAFKA_BOOTSTRAP").ok();
-    let zookeeper = std::env::var("SERVICES_ZOOKEEPER_CONNECT").ok();
-    match (bootstrap, zookeeper) {
-        (Some(b), Some(z)) => Some((b, z)),
-        _ => {
-            let problem = "SERVICES_KAFKA_BOOTSTRAP / SERVICES_ZOOKEEPER_CONNECT are not set: \
-                           run `eval \"$(dev/services up)\"` first";
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("Kafka is required under CI=true: {problem}");
-            }
-            eprintln!("skipping the changelog tests: {problem}");
-            None
-        }
-    }
-}
-
-/// A keyspace name no earlier run used, so every run starts from empty topics.
-fn unique(name: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{name}-{}-{nanos}", std::process::id())
+    let found = services::require(
+        &["SERVICES_KAFKA_BOOTSTRAP", "SERVICES_ZOOKEEPER_CONNECT"],
+        "the changelog tests",
+    )?;
+    Some((found[0].clone(), found[1].clone()))
 }
 
 fn keyspace(name: &str) -> Keyspace<Counters> {

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod coordinator_support;
+mod services;
 
 use std::collections::HashMap;
 use std::sync::Arc;

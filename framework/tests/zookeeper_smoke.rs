@@ -8,26 +8,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::future::Future;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use zookeeper_client as zk;
+
+mod services;
 
 /// The longest any single wait here may take.
 const WAIT: Duration = Duration::from_secs(15);
 
 fn connect_string() -> Option<String> {
-    match std::env::var("SERVICES_ZOOKEEPER_CONNECT") {
-        Ok(connect) => Some(connect),
-        Err(_) => {
-            let problem = "SERVICES_ZOOKEEPER_CONNECT is not set: run \
-                           `eval \"$(dev/services up)\"` first";
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("ZooKeeper is required under CI=true: {problem}");
-            }
-            eprintln!("skipping the ZooKeeper test: {problem}");
-            None
-        }
-    }
+    services::require(&["SERVICES_ZOOKEEPER_CONNECT"], "the ZooKeeper test")
+        .map(|mut v| v.remove(0))
 }
 
 async fn bounded<T>(what: &str, future: impl Future<Output = T>) -> T {
@@ -49,11 +41,7 @@ async fn client(connect: &str, session: Duration) -> zk::Client {
 
 /// A fresh persistent node for this test run.
 async fn fresh_root(client: &zk::Client, name: &str) -> String {
-    let stamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let root = format!("/affinity-test-{name}-{}-{stamp}", std::process::id());
+    let root = format!("/{}", services::unique(&format!("affinity-test-{name}")));
     let persistent = zk::CreateMode::Persistent.with_acls(zk::Acls::anyone_all());
     client.create(&root, b"", &persistent).await.unwrap();
     root

@@ -5,7 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::future::Future;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use affinity::coordinator::{Member, MemberId, ZookeeperConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -19,28 +19,11 @@ pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
 /// `SERVICES_ZOOKEEPER_CONNECT`, or `None` (a printed skip) when it is not set outside CI.
 pub(crate) fn connect_string() -> Option<String> {
-    match std::env::var("SERVICES_ZOOKEEPER_CONNECT") {
-        Ok(connect) => Some(connect),
-        Err(_) => {
-            let problem = "SERVICES_ZOOKEEPER_CONNECT is not set: run \
-                           `eval \"$(dev/services up)\"` first";
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("ZooKeeper is required under CI=true: {problem}");
-            }
-            eprintln!("skipping the ZooKeeper test: {problem}");
-            None
-        }
-    }
+    crate::services::require(&["SERVICES_ZOOKEEPER_CONNECT"], "the ZooKeeper test")
+        .map(|mut v| v.remove(0))
 }
 
-/// A cluster name no other test run uses.
-pub(crate) fn unique(name: &str) -> String {
-    let stamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{name}-{}-{stamp}", std::process::id())
-}
+pub(crate) use crate::services::unique;
 
 /// The test root every cluster of these tests lives under.
 pub(crate) const ROOT: &str = "/affinity-test";
