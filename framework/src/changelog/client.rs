@@ -118,7 +118,7 @@ impl Clients {
             .set("fetch.max.bytes", "52428800")
             // The end of the log is found by an empty fetch: don't let the broker hold it long.
             .set("fetch.wait.max.ms", "20")
-            .set("queued.max.messages.kbytes", "65536")
+            .set("queued.max.messages.kbytes", "16384")
             .create()
             .map_err(|e| ChangelogError::kafka("creating a changelog reader", e))
     }

@@ -34,7 +34,7 @@ pub(crate) struct Fetched {
 
 /// Reads `partition` of each topic in `topics` (by state) from the offset after `from[state]`
 /// (or from the beginning) to the end of the committed log, handing the records to `apply` in
-/// offset order, in batches. Returns how many records were read. Fails with
+/// offset order per state, in batches. Returns how many records were read. Fails with
 /// [`ChangelogError::Stalled`] when a topic yields nothing and reaches no end for `stall`.
 /// Blocking: call it on a blocking thread.
 pub(crate) fn catch_up(
@@ -45,79 +45,31 @@ pub(crate) fn catch_up(
     stall: Duration,
     apply: &mut dyn FnMut(&[Fetched]) -> Result<(), ChangelogError>,
 ) -> Result<u64, ChangelogError> {
-    let mut total = 0;
-    for (state, topic) in topics.iter().enumerate() {
-        let start = match from.get(state).copied().flatten() {
-            Some(last) => Offset::Offset(i64::try_from(last.saturating_add(1)).unwrap_or(i64::MAX)),
-            None => Offset::Beginning,
-        };
-        total += read_to_end(clients, topic, state, partition, start, stall, apply)?;
-    }
-    Ok(total)
-}
-
-fn read_to_end(
-    clients: &Clients,
-    topic: &str,
-    state: usize,
-    partition: u32,
-    start: Offset,
-    stall: Duration,
-    apply: &mut dyn FnMut(&[Fetched]) -> Result<(), ChangelogError>,
-) -> Result<u64, ChangelogError> {
-    let kafka_partition = i32::try_from(partition).unwrap_or(i32::MAX);
-    let consumer: BaseConsumer = clients.reader()?;
-    let mut assignment = TopicPartitionList::new();
-    assignment
-        .add_partition_offset(topic, kafka_partition, start)
-        .map_err(|e| ChangelogError::kafka(format!("assigning {topic}/{partition}"), e))?;
-    consumer
-        .assign(&assignment)
-        .map_err(|e| ChangelogError::kafka(format!("assigning {topic}/{partition}"), e))?;
+    let reader = Reader::assign(clients, topics, partition, from)?;
     let mut batch = Vec::with_capacity(BATCH);
     let mut read = 0u64;
-    let mut progress = Instant::now();
-    loop {
-        match consumer.poll(POLL) {
-            None => {
-                if progress.elapsed() >= stall {
-                    return Err(ChangelogError::Stalled {
-                        topic: topic.to_owned(),
-                        partition: kafka_partition,
-                        seconds: stall.as_secs(),
-                    });
+    for (state, topic) in topics.iter().enumerate() {
+        let mut progress = Instant::now();
+        loop {
+            match reader.next(state, POLL)? {
+                Next::Idle => {
+                    if progress.elapsed() >= stall {
+                        return Err(ChangelogError::Stalled {
+                            topic: topic.clone(),
+                            partition: reader.partition,
+                            seconds: stall.as_secs(),
+                        });
+                    }
                 }
-            }
-            Some(Err(KafkaError::PartitionEOF(_))) => break,
-            Some(Err(error)) => {
-                return Err(ChangelogError::kafka(
-                    format!("reading {topic}/{partition}"),
-                    error,
-                ));
-            }
-            Some(Ok(message)) => {
-                progress = Instant::now();
-                let offset = message.offset();
-                let corrupt = |reason: &str| ChangelogError::Corrupt {
-                    topic: topic.to_owned(),
-                    partition: kafka_partition,
-                    offset,
-                    reason: reason.to_owned(),
-                };
-                let key = message
-                    .key()
-                    .ok_or_else(|| corrupt("the record has no key"))?;
-                batch.push(Fetched {
-                    state,
-                    offset: u64::try_from(offset).map_err(|_| corrupt("a negative offset"))?,
-                    key: key.to_vec(),
-                    value: message.payload().map(<[u8]>::to_vec),
-                    timestamp: message.timestamp().to_millis().unwrap_or(0),
-                });
-                read += 1;
-                if batch.len() >= BATCH {
-                    apply(&batch)?;
-                    batch.clear();
+                Next::End => break,
+                Next::Record(record) => {
+                    progress = Instant::now();
+                    batch.push(record);
+                    read += 1;
+                    if batch.len() >= BATCH {
+                        apply(&batch)?;
+                        batch.clear();
+                    }
                 }
             }
         }
@@ -125,6 +77,99 @@ fn read_to_end(
     if !batch.is_empty() {
         apply(&batch)?;
     }
-    tracing::debug!(topic, partition, read, "changelog read to its end");
+    tracing::debug!(partition, read, "changelog read to its end");
     Ok(read)
+}
+
+/// What [`Reader::next`] found.
+pub(crate) enum Next {
+    /// Nothing within the poll's wait.
+    Idle,
+    /// The end of the committed log (until more is written).
+    End,
+    /// A record.
+    Record(Fetched),
+}
+
+/// Consumers of one partition of every state's changelog topic, positioned by the store's
+/// checkpoints. They join no group and commit nothing: the store's checkpoint is the position.
+///
+/// One consumer per topic, all assigned at once: librdkafka fetches in the background from
+/// the moment of the assignment, so while one state's records are applied the others' are
+/// already arriving, and each consumer's end-of-partition event is unambiguous (librdkafka's
+/// names the partition, not the topic).
+pub(crate) struct Reader {
+    consumers: Vec<BaseConsumer>,
+    topics: Vec<String>,
+    partition: i32,
+}
+
+impl Reader {
+    /// A reader of `partition` of each topic in `topics` (by state), from the offset after
+    /// `from[state]` (or from the beginning).
+    pub(crate) fn assign(
+        clients: &Clients,
+        topics: &[String],
+        partition: u32,
+        from: &[Option<u64>],
+    ) -> Result<Reader, ChangelogError> {
+        let kafka_partition = i32::try_from(partition).unwrap_or(i32::MAX);
+        let mut consumers = Vec::with_capacity(topics.len());
+        for (state, topic) in topics.iter().enumerate() {
+            let start = match from.get(state).copied().flatten() {
+                Some(last) => {
+                    Offset::Offset(i64::try_from(last.saturating_add(1)).unwrap_or(i64::MAX))
+                }
+                None => Offset::Beginning,
+            };
+            let fail = |e| ChangelogError::kafka(format!("assigning {topic}/{partition}"), e);
+            let consumer: BaseConsumer = clients.reader()?;
+            let mut assignment = TopicPartitionList::new();
+            assignment
+                .add_partition_offset(topic, kafka_partition, start)
+                .map_err(fail)?;
+            consumer.assign(&assignment).map_err(fail)?;
+            consumers.push(consumer);
+        }
+        Ok(Reader {
+            consumers,
+            topics: topics.to_vec(),
+            partition: kafka_partition,
+        })
+    }
+
+    /// The next record of `state`'s topic, or its end, waiting at most `wait`.
+    pub(crate) fn next(&self, state: usize, wait: Duration) -> Result<Next, ChangelogError> {
+        let (Some(consumer), Some(topic)) = (self.consumers.get(state), self.topics.get(state))
+        else {
+            return Ok(Next::End);
+        };
+        match consumer.poll(wait) {
+            None => Ok(Next::Idle),
+            Some(Err(KafkaError::PartitionEOF(_))) => Ok(Next::End),
+            Some(Err(error)) => Err(ChangelogError::kafka(
+                format!("reading {topic}/{}", self.partition),
+                error,
+            )),
+            Some(Ok(message)) => {
+                let offset = message.offset();
+                let corrupt = |reason: &str| ChangelogError::Corrupt {
+                    topic: topic.clone(),
+                    partition: self.partition,
+                    offset,
+                    reason: reason.to_owned(),
+                };
+                let key = message
+                    .key()
+                    .ok_or_else(|| corrupt("the record has no key"))?;
+                Ok(Next::Record(Fetched {
+                    state,
+                    offset: u64::try_from(offset).map_err(|_| corrupt("a negative offset"))?,
+                    key: key.to_vec(),
+                    value: message.payload().map(<[u8]>::to_vec),
+                    timestamp: message.timestamp().to_millis().unwrap_or(0),
+                }))
+            }
+        }
+    }
 }

@@ -117,9 +117,7 @@ impl<H: Handler> Keyspace<H> {
             }
             None => None,
         };
-        let mut replayed = 0;
-
-        let mut handles = Vec::new();
+        let mut cores = Vec::with_capacity(partitions.get() as usize);
         let mut listeners = Vec::new();
         for partition in 0..partitions.get() {
             let store = open_store(env, &self.name, partition, &tables).map_err(|source| {
@@ -139,17 +137,28 @@ impl<H: Handler> Keyspace<H> {
                     partition,
                     source,
                 })?;
-            let core = match (env.kafka, &topics) {
-                (Some(clients), Some(topics)) => {
-                    let (core, records) =
-                        super::master::become_master(clients, &self.name, topics.clone(), core)
-                            .await?;
-                    tracing::info!(keyspace = %self.name, partition, replayed = records, "partition restored from its changelog");
-                    replayed += records;
-                    core
-                }
-                _ => core,
-            };
+            cores.push(core);
+            listeners.push(senders);
+        }
+        let mut replayed = 0;
+        if let (Some(clients), Some(topics)) = (env.kafka, &topics) {
+            // Every partition fences and reads its log back at once: most of a restore is
+            // waiting on the broker, which serves them all in parallel.
+            let restored = futures_util::future::try_join_all(cores.into_iter().map(|core| {
+                super::master::become_master(clients, &self.name, topics.clone(), core)
+            }))
+            .await?;
+            cores = Vec::with_capacity(restored.len());
+            for (core, records) in restored {
+                tracing::info!(keyspace = %self.name, partition = core.partition, replayed = records, "partition restored from its changelog");
+                replayed += records;
+                cores.push(core);
+            }
+        }
+
+        let mut handles = Vec::new();
+        for core in cores {
+            let partition = core.partition;
             tracing::info!(keyspace = %self.name, partition, "partition starting");
             let (tx, rx) = mpsc::channel(self.mailbox);
             let span = tracing::info_span!("partition", keyspace = %self.name, partition);
@@ -164,7 +173,6 @@ impl<H: Handler> Keyspace<H> {
                 .instrument(span),
             );
             handles.push(PartitionHandle::new(tx));
-            listeners.push(senders);
         }
         Ok(KeyspaceRef {
             inner: Arc::new(Inner {
