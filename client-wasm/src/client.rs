@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use affinity_avro::{Schema, encode_value};
 use affinity_protocol::session::{Config, Session, SubId};
-use js_sys::{Function, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -187,7 +187,7 @@ impl Client {
         wasm_bindgen_futures::spawn_local(async move {
             let result = async {
                 let schema = key_schema(&rc, &keyspace, &state).await?;
-                let bytes = encode_with(&schema, &key)?;
+                let bytes = encode_with(&schema, &key, "the key")?;
                 if !matches!(*sub.borrow(), SubState::Pending) || rc.borrow().closed {
                     return Ok(());
                 }
@@ -226,13 +226,50 @@ impl Client {
         let rc = self.inner.clone();
         future_to_promise(async move {
             let schema = key_schema(&rc, &keyspace, &state).await?;
-            Ok(Uint8Array::from(encode_with(&schema, &key)?.as_slice()).into())
+            Ok(Uint8Array::from(encode_with(&schema, &key, "the key")?.as_slice()).into())
+        })
+    }
+
+    /// Encodes `key` and `message` for a publish to `keyspace`, with the schemas the node
+    /// registered under `<keyspace>-published-key` and `<keyspace>-published-value` (fetched
+    /// once): resolves to `[keyBytes, messageBytes]`, or rejects with a `SchemaError`
+    /// "no-publish" when the keyspace accepts no published messages (or does not exist), or a
+    /// `ValueError` "invalid-value" when a value does not fit its schema.
+    #[wasm_bindgen(js_name = encodePublished)]
+    pub fn encode_published(&self, keyspace: String, key: JsValue, message: JsValue) -> Promise {
+        let rc = self.inner.clone();
+        future_to_promise(async move {
+            let out = Array::new();
+            for (part, value, label) in [("key", key, "the key"), ("value", message, "the message")]
+            {
+                let subject = format!("{keyspace}-published-{part}");
+                let schema = subject_schema(&rc, &subject, &|| {
+                    error(
+                        Kind::Schema,
+                        "no-publish",
+                        format!(
+                            "keyspace {keyspace} accepts no published messages, or the node has no such keyspace (no schema under {subject})"
+                        ),
+                    )
+                })
+                .await?;
+                out.push(&Uint8Array::from(
+                    encode_with(&schema, &value, label)?.as_slice(),
+                ));
+            }
+            Ok(out.into())
         })
     }
 
     /// Sends `message` (Avro bytes) to the handler of `key` (Avro bytes) in `keyspace`;
     /// resolves when the handler accepted it.
-    pub fn publish(&self, keyspace: String, key: Uint8Array, message: Uint8Array) -> Promise {
+    #[wasm_bindgen(js_name = publishEncoded)]
+    pub fn publish_encoded(
+        &self,
+        keyspace: String,
+        key: Uint8Array,
+        message: Uint8Array,
+    ) -> Promise {
         let rc = self.inner.clone();
         Promise::new(&mut |resolve, reject| {
             let result =
@@ -358,26 +395,42 @@ impl Subscription {
     }
 }
 
-fn encode_with(schema: &Schema, js: &JsValue) -> Result<Vec<u8>, JsValue> {
+fn encode_with(schema: &Schema, js: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     let value = from_js(schema, schema.root(), js)
-        .map_err(|e| error(Kind::Value, "invalid-value", format!("the key: {e}")))?;
+        .map_err(|e| error(Kind::Value, "invalid-value", format!("{what}: {e}")))?;
     let mut out = Vec::new();
     encode_value(schema, &value, &mut out)
-        .map_err(|e| error(Kind::Value, "invalid-value", e.to_string()))?;
+        .map_err(|e| error(Kind::Value, "invalid-value", format!("{what}: {e}")))?;
     Ok(out)
 }
 
 /// The key schema of `keyspace`/`state`: subject `<keyspace>-<state>-key`, cached.
 async fn key_schema(rc: &Shared, keyspace: &str, state: &str) -> Result<Arc<Schema>, JsValue> {
-    let k = (keyspace.to_owned(), state.to_owned());
+    subject_schema(rc, &format!("{keyspace}-{state}-key"), &|| {
+        error(
+            Kind::Schema,
+            "unknown-state",
+            format!("no key schema for {keyspace}/{state}: the node has no such keyspace or state"),
+        )
+    })
+    .await
+}
+
+/// The latest schema of registry subject `subject`, cached; `missing()` is the error when the
+/// node has no such subject.
+async fn subject_schema(
+    rc: &Shared,
+    subject: &str,
+    missing: &dyn Fn() -> JsValue,
+) -> Result<Arc<Schema>, JsValue> {
     let (f, base) = {
         let inner = rc.borrow();
-        if let Some(s) = inner.key_schemas.get(&k) {
+        if let Some(s) = inner.subject_schemas.get(subject) {
             return Ok(s.clone());
         }
         (inner.fetch.clone(), inner.http_base.clone())
     };
-    let url = format!("{base}/schemas/subjects/{keyspace}-{state}-key/versions/latest");
+    let url = format!("{base}/schemas/subjects/{subject}/versions/latest");
     let schema = fetch_schema(&f, &url).await.map_err(|e| {
         if Reflect::get(&e, &"code".into())
             .ok()
@@ -385,18 +438,14 @@ async fn key_schema(rc: &Shared, keyspace: &str, state: &str) -> Result<Arc<Sche
             .as_deref()
             == Some("schema-not-found")
         {
-            error(
-                Kind::Schema,
-                "unknown-state",
-                format!(
-                    "no key schema for {keyspace}/{state}: the node has no such keyspace or state"
-                ),
-            )
+            missing()
         } else {
             e
         }
     })?;
-    rc.borrow_mut().key_schemas.insert(k, schema.clone());
+    rc.borrow_mut()
+        .subject_schemas
+        .insert(subject.to_owned(), schema.clone());
     Ok(schema)
 }
 

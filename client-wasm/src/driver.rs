@@ -72,7 +72,8 @@ pub(crate) struct Inner {
     scratch: Vec<u8>,
     fetching: HashSet<i32>,
     schema_failures: HashMap<i32, u32>,
-    pub(crate) key_schemas: HashMap<(String, String), Arc<Schema>>,
+    /// Key schemas of states and the schemas of published keys and messages, by subject.
+    pub(crate) subject_schemas: HashMap<String, Arc<Schema>>,
     pub(crate) state_listeners: Vec<(u32, Function)>,
     pub(crate) next_listener: u32,
     pub(crate) state: &'static str,
@@ -127,7 +128,7 @@ impl Inner {
             scratch: Vec::new(),
             fetching: HashSet::new(),
             schema_failures: HashMap::new(),
-            key_schemas: HashMap::new(),
+            subject_schemas: HashMap::new(),
             state_listeners: Vec::new(),
             next_listener: 0,
             state: "connecting",

@@ -7,10 +7,12 @@
 //! `dev/build-js` builds both.
 //!
 //! - [`Client`]: `new Client(url, options)`, `subscribe(keyspace, state, key, onValue,
-//!   onError)` → [`Subscription`] (`close()`), `publish`, `request` (HTTP with `Avro` bodies),
+//!   onError)` → [`Subscription`] (`close()`), `encodePublished` and `publishEncoded` (the
+//!   package's `publish` is the two in call order), `request` (HTTP with `Avro` bodies),
 //!   `encodeKey`, connection-state listeners, `close()`.
 //! - Writer schemas are fetched by id from the node's registry (`/schemas/schemas/ids/{id}`)
-//!   and cached; key schemas from the subject `<keyspace>-<state>-key`.
+//!   and cached; key schemas from the subject `<keyspace>-<state>-key`, the schemas of
+//!   published keys and messages from `<keyspace>-published-key` and `-value`.
 //! - Reconnects with backoff and resumes every subscription from its last offset (the session
 //!   does it; timers are `setTimeout`).
 //! - Values are decoded into JS objects in JS, by a decoder `js/avro.js` generates once per

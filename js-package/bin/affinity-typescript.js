@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // affinity-typescript: TypeScript declarations for a keyspace state's key and value types,
-// from a running node's schema registry.
+// from a running node's schema registry. The state name `published` gives the types of the
+// keyspace's published keys and messages (subjects <keyspace>-published-key and -value).
 //
-//   affinity-typescript --server http://127.0.0.1:8080 graph vertices [graph components ...] > types.ts
+//   affinity-typescript --server http://127.0.0.1:8080 graph vertices [graph published ...] > types.ts
 import { schemaToTypeScript, load } from '../dist/node.js';
 
 const args = process.argv.slice(2);

@@ -90,8 +90,25 @@ export class Client {
   /** The Avro bytes of `key` for `state` in `keyspace` (its key schema comes from the node). */
   encodeKey(keyspace, state, key) { return this.#inner.encodeKey(keyspace, state, key); }
 
-  /** Sends `message` (Avro bytes) to the handler of `key` (Avro bytes, see encodeKey). */
-  publish(keyspace, key, message) { return this.#inner.publish(keyspace, key, message); }
+  /**
+   * Sends `message` to the handler of `key` in `keyspace`; resolves when the handler accepted
+   * it. Both are JS values, encoded with the keyspace's published key and message schemas
+   * (fetched from the node once). Publishes are sent in the order they are called.
+   */
+  publish(keyspace, key, message) {
+    return this.#send(keyspace, () => this.#inner.encodePublished(keyspace, key, message));
+  }
+
+  /** `publish` with the key and message already Avro-encoded (Uint8Arrays). */
+  publishEncoded(keyspace, key, message) { return this.#send(keyspace, () => [key, message]); }
+
+  #encoded = Promise.resolve();
+  /** Encodes (after every earlier publish is encoded: schema fetches must not reorder them), then sends. */
+  #send(keyspace, encode) {
+    const encoded = this.#encoded.then(encode);
+    this.#encoded = encoded.catch(() => {});
+    return encoded.then(([key, message]) => this.#inner.publishEncoded(keyspace, key, message));
+  }
 
   /**
    * An HTTP call: `body` goes as JSON, or as Avro binary when `options.type` gives its type (an

@@ -86,8 +86,18 @@ export declare class Client {
   ): Subscription;
   /** The Avro bytes of `key` for `state` in `keyspace`. */
   encodeKey<K = AvroJs>(keyspace: string, state: string, key: K): Promise<Uint8Array>;
-  /** Sends `message` (Avro bytes) to the handler of `key` (Avro bytes) in `keyspace`. */
-  publish(keyspace: string, key: Uint8Array, message: Uint8Array): Promise<void>;
+  /**
+   * Sends `message` to the handler of `key` in `keyspace`; resolves once the handler accepted
+   * it. Both are JS values encoded with the schemas the node registered for the keyspace's
+   * published keys and messages (subjects `<keyspace>-published-key` and `-value`, fetched
+   * once; `long`s beyond 2^53 as `bigint`). Rejects with a SchemaError "no-publish" if the
+   * keyspace accepts no published messages (or does not exist), a ValueError "invalid-value"
+   * if a value does not fit its schema (nothing is sent), or a ServerError ("bad-key",
+   * "bad-message": the handler refused it, with its reason). Sent in the order called.
+   */
+  publish<M = AvroJs, K = AvroJs>(keyspace: string, key: K, message: M): Promise<void>;
+  /** `publish` with the key and message already encoded as Avro binary. */
+  publishEncoded(keyspace: string, key: Uint8Array, message: Uint8Array): Promise<void>;
   /**
    * An HTTP call to `path`: `body` as JSON, or as Avro binary when `options.type` is given; the
    * answer decoded from Avro; `null` for a GET answered 404.

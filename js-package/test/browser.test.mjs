@@ -96,3 +96,54 @@ test('the live page follows HTTP changes, deletes and a node restart', async () 
   await page.screenshot({ path: join(artifacts, 'graph-page.png'), fullPage: true });
   assert.deepEqual(pageErrors.map(String), []);
 });
+
+test('the page renames a vertex by publishing; refusals, bad values and bytes', async () => {
+  await http(node.base, 'PUT', '/vertex/43', { name: 'gamma' });
+  await page.goto(`${node.base}/app/?components=43&vertices=43,44`);
+  await expectText('vertex-43', 'gamma · edges [] · component 43');
+  await expectText('vertex-44', '(none)');
+
+  // The user renames vertex 43 on the page: the page publishes { name } to its id, and the
+  // subscription shows the new name.
+  await page.getByTestId('rename-43').fill('gamma, renamed');
+  await page.getByTestId('rename-43').press('Enter');
+  await expectText('vertex-43', 'gamma, renamed · edges [] · component 43');
+  await expectText('rename-status-43', 'renamed');
+
+  // Vertex 44 does not exist: the handler refuses, the page shows why, nothing is created.
+  await page.getByTestId('rename-44').fill('delta');
+  await page.getByTestId('rename-44').press('Enter');
+  await expectText('rename-status-44', 'refused: bad-message');
+  assert.match(await text('rename-status-44'), /vertex 44 does not exist/);
+  assert.equal(await text('vertex-44'), '(none)');
+  assert.equal((await fetch(`${node.base}/vertex/44`)).status, 404);
+
+  // From the page's code: a value that does not fit (nothing sent), a key beyond 2^53 (BigInt,
+  // exact) and the bytes path.
+  const big = (2n ** 60n + 43n).toString();
+  await http(node.base, 'PUT', `/vertex/${big}`, { name: 'big' });
+  const results = await page.evaluate(async (bigText) => {
+    const { AvroType, ValueError } = await import('/pkg/dist/index.js');
+    const client = window.affinityClient;
+    const out = {};
+    try {
+      await client.publish('graph', 43, { name: 43 });
+      out.invalid = 'published';
+    } catch (e) {
+      out.invalid = `${e instanceof ValueError} ${e.code} ${e.message}`;
+    }
+    await client.publish('graph', BigInt(bigText), { name: 'big, renamed' });
+    const rename = new AvroType(JSON.stringify({
+      type: 'record', name: 'Rename', namespace: 'com.example.graph', fields: [{ name: 'name', type: 'string' }],
+    }));
+    await client.publishEncoded('graph', new AvroType('"long"').toBuffer(43), rename.toBuffer({ name: 'from bytes' }));
+    return out;
+  }, big);
+  assert.match(results.invalid, /^true invalid-value the message/);
+  await expectText('vertex-43', 'from bytes · edges [] · component 43');
+  assert.equal((await http(node.base, 'GET', `/vertex/${big}`)).name, 'big, renamed');
+
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, 'graph-page-publish.png'), fullPage: true });
+  assert.deepEqual(pageErrors.map(String), []);
+});

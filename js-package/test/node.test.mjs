@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   connect, AvroType, schemaToTypeScript, AffinityError, ValueError, SchemaError, HttpError,
+  ServerError,
 } from '../dist/node.js';
 import { freePort, startNode, until, http } from './node-server.mjs';
 
@@ -117,6 +118,70 @@ test('bad keys and unknown states are errors with codes', async () => {
   assert.equal(bad.seen.length + unknown.seen.length, 0);
 });
 
+test('publish sends JS values to the key\'s handler; refused and invalid ones change nothing', async () => {
+  await http(node.base, 'PUT', '/vertex/70', { name: 'seventy' });
+  const v70 = record('graph', 'vertices', 70);
+  await until('vertex 70', () => v70.latest()?.v?.name === 'seventy');
+  await client.publish('graph', 70, { name: 'renamed' });
+  await until('the published rename', () => v70.latest()?.v?.name === 'renamed');
+  assert.deepEqual(v70.latest().v, { id: 70, name: 'renamed', edges: [], component: 70 });
+
+  // The bytes path: a key and message encoded by the caller.
+  const r = await fetch(`${node.base}/schemas/subjects/graph-published-value/versions/latest`);
+  const Rename = new AvroType((await r.json()).schema);
+  const Long = new AvroType('"long"');
+  await client.publishEncoded('graph', Long.toBuffer(70), Rename.toBuffer({ name: 'as bytes' }));
+  await until('the rename from bytes', () => v70.latest()?.v?.name === 'as bytes');
+  const seen = v70.seen.length;
+
+  // Refused by the handler (no vertex 71: a rename does not create one): a ServerError with
+  // the handler's reason.
+  await assert.rejects(client.publish('graph', 71, { name: 'x' }), (e) =>
+    e instanceof ServerError && e.code === 'bad-message' && /vertex 71 does not exist/.test(e.message));
+  assert.equal(await client.get('/vertex/71'), null);
+  // Values that do not fit the published schemas: nothing is sent.
+  await assert.rejects(client.publish('graph', 70, { nom: 'x' }), (e) =>
+    e instanceof ValueError && e.code === 'invalid-value' && /the message/.test(e.message));
+  await assert.rejects(client.publish('graph', 'seventy', { name: 'x' }), (e) =>
+    e instanceof ValueError && e.code === 'invalid-value' && /the key/.test(e.message));
+  // A keyspace that accepts no published messages (here: none of that name).
+  await assert.rejects(client.publish('nope', 70, { name: 'x' }), (e) =>
+    e instanceof SchemaError && e.code === 'no-publish' && /nope/.test(e.message));
+  // Bytes the node cannot read as the key type.
+  await assert.rejects(client.publishEncoded('graph', new Uint8Array([0x80]), Rename.toBuffer({ name: 'x' })),
+    (e) => e instanceof ServerError && e.code === 'bad-key');
+  await assert.rejects(client.publishEncoded('graph', Long.toBuffer(70), new Uint8Array([0x7f])),
+    (e) => e instanceof ServerError && e.code === 'bad-message');
+  await new Promise((res) => setTimeout(res, 200));
+  assert.equal(v70.seen.length, seen, 'no change after the refused publishes');
+  assert.equal((await client.get('/vertex/70')).name, 'as bytes');
+
+  // Keys beyond 2^53 as BigInt, exact.
+  const big = 2n ** 60n + 70n;
+  await client.put(`/vertex/${big}`, { name: 'big' });
+  await client.publish('graph', big, { name: 'big, renamed' });
+  assert.equal((await client.get(`/vertex/${big}`)).name, 'big, renamed');
+  assert.equal((await client.get(`/vertex/${big + 1n}`)), null);
+
+  // Publishes go onto the socket in the order they are called, even while the schemas are
+  // still being fetched (a new client has none cached).
+  const sent = [];
+  const { WebSocket: WS } = await import('ws');
+  class Recording extends WS {
+    send(data, ...rest) { sent.push(Buffer.from(data).toString('latin1')); return super.send(data, ...rest); }
+  }
+  const fresh = await connect(`ws://127.0.0.1:${port}/live`, { WebSocket: Recording });
+  try {
+    await fresh.waitFor('open');
+    await Promise.all(['first', 'second', 'third'].map((name) => fresh.publish('graph', 70, { name })));
+    const at = (name) => sent.findIndex((frame) => frame.includes(name));
+    assert.ok(at('first') >= 0 && at('first') < at('second') && at('second') < at('third'), String(sent.length));
+  } finally {
+    fresh.close();
+  }
+  v70.sub.close();
+});
+
 test('AvroType round-trips JS values like avsc, with BigInt beyond 2^53', () => {
   const t = new AvroType(JSON.stringify({
     type: 'record', name: 'R', fields: [
@@ -143,6 +208,10 @@ test('schemaToTypeScript declares the graph types', async () => {
   const { schema } = await r.json();
   const ts = schemaToTypeScript(schema, 'GraphVertex').replace(/ *\/\*\*[^]*?\*\/\n/g, '');
   assert.match(ts, /export interface Vertex \{\n {2}id: number \| bigint;\n {2}name: string;\n {2}edges: Array<number \| bigint>;\n {2}component: number \| bigint;\n\}/);
+  // The published message's type, from its subject.
+  const p = await fetch(`${node.base}/schemas/subjects/graph-published-value/versions/latest`);
+  const rename = schemaToTypeScript((await p.json()).schema, 'GraphPublishedValue').replace(/ *\/\*\*[^]*?\*\/\n/g, '');
+  assert.match(rename, /export interface Rename \{\n {2}name: string;\n\}/);
 });
 
 test('after the node restarts the subscription resumes without missing a change', async () => {

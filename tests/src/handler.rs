@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use affinity::keyspace::Keyspace;
+use affinity::keyspace::{Keyspace, Published};
 use affinity::partition::{Context, Handler, Handles, Message};
 use affinity_avro::Avro;
 
@@ -123,7 +123,8 @@ where
 /// which must fail only this message).
 ///
 /// It is also the keyspace's published message type: a live client's `Publish` of an
-/// `Increment`, keyed by `key`, reaches this handler.
+/// `Increment` to the key `key` reaches this handler (one published to another key is refused).
+/// The schemas are registered as `e2e-published-key` (a string) and `e2e-published-value`.
 #[derive(Avro, Clone, Debug, PartialEq)]
 #[avro(namespace = "e2e")]
 pub struct Increment {
@@ -162,6 +163,22 @@ impl Handles<Increment> for App {
     }
 }
 
+impl Handles<Published<String, Increment>> for App {
+    fn handle(
+        &mut self,
+        p: Published<String, Increment>,
+        ctx: &mut Context<'_>,
+    ) -> Result<i64, String> {
+        if p.message.key != p.key {
+            return Err(format!(
+                "the increment of `{}` was published to `{}`",
+                p.message.key, p.key
+            ));
+        }
+        self.handle(p.message, ctx)
+    }
+}
+
 /// The test keyspace: profiles, counters, sessions that expire `session_ttl` after they were
 /// written, and blobs, in four partitions; live clients may publish [`Increment`]s.
 pub fn keyspace(session_ttl: Duration) -> Keyspace<App> {
@@ -172,5 +189,5 @@ pub fn keyspace(session_ttl: Duration) -> Keyspace<App> {
         .state_with_ttl::<String, String>(SESSIONS, session_ttl)
         .state::<i64, Blob>(BLOBS)
         .handler(App)
-        .accept_published::<Increment>()
+        .accept_published::<String, Increment>()
 }

@@ -165,3 +165,113 @@ async fn raw_publishes_are_answered_by_request_id() {
     assert_eq!(reply.json(), 13);
     stop_node(node).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn published_schemas_are_registered_and_bad_keys_refused() {
+    use affinity_avro::{Avro, Schema};
+
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path(), &NodeOptions::default()).await;
+    let http = Http::new(node.local_addr());
+
+    // The key and message schemas, under Confluent's <topic>-key / <topic>-value names for the
+    // keyspace's stream of published messages, where clients (the browser's publish) find them.
+    for (subject, expected) in [
+        ("e2e-published-key", String::schema()),
+        ("e2e-published-value", Increment::schema()),
+    ] {
+        let reply = http
+            .get(
+                &format!("/schemas/subjects/{subject}/versions/latest"),
+                JSON,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{subject}: {:?}", reply.body);
+        let json = reply.json();
+        assert_eq!(json["subject"], subject);
+        let schema = Schema::parse(json["schema"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            schema.canonical_form(),
+            expected.canonical_form(),
+            "{subject}"
+        );
+    }
+    let subjects = http.get("/schemas/subjects", JSON).await.json();
+    let subjects: Vec<&str> = subjects
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    assert!(subjects.contains(&"e2e-published-key"), "{subjects:?}");
+    assert!(subjects.contains(&"e2e-counters-key"), "{subjects:?}");
+
+    let counter = "keyed".to_owned();
+    let increment = |by| Increment {
+        key: counter.clone(),
+        by,
+    };
+    let client = within("connecting", Client::connect(&base_url(&node)))
+        .await
+        .unwrap();
+    within(
+        "a publish",
+        client.publish(KEYSPACE, &counter, &increment(4)),
+    )
+    .await
+    .unwrap();
+
+    // A key that is not a string (the keyspace's published key type): BadKey, nothing changes.
+    match within(
+        "a publish to a long key",
+        client.publish(KEYSPACE, &5i64, &increment(1)),
+    )
+    .await
+    {
+        Err(ClientError::Server { code, message }) => {
+            assert_eq!(code, ErrorCode::BadKey, "{message}");
+            assert!(message.contains("published key type"), "{message}");
+        }
+        other => panic!("expected BadKey, got {other:?}"),
+    }
+    // The same over a raw socket: trailing bytes after a valid string key, and a string whose
+    // length runs past the end, each answered by its request id.
+    let mut live = RawLive::connect(node.local_addr()).await;
+    let mut trailing = key(&counter);
+    trailing.push(0);
+    for (request_id, bad_key) in [(7, trailing), (8, vec![0x7e])] {
+        live.send(&ClientFrame::Publish(Publish {
+            request_id,
+            keyspace: KEYSPACE.to_owned(),
+            key: bad_key,
+            message: to_vec(&increment(1)),
+        }))
+        .await;
+        live.expect_error(ErrorCode::BadKey, None, Some(request_id))
+            .await;
+    }
+    // The handler gets the key the message was published to, and refuses a message meant for
+    // another counter (it would write a key of another partition).
+    match within(
+        "a publish to another key",
+        client.publish(KEYSPACE, &"other".to_owned(), &increment(1)),
+    )
+    .await
+    {
+        Err(ClientError::Server { code, message }) => {
+            assert_eq!(code, ErrorCode::BadMessage);
+            assert!(message.contains("was published to `other`"), "{message}");
+        }
+        other => panic!("expected the handler's refusal, got {other:?}"),
+    }
+    let reply = http.get(&format!("/counters/{counter}"), JSON).await;
+    assert_eq!(
+        (reply.status, reply.json()),
+        (StatusCode::OK, 4.into()),
+        "refused publishes changed nothing"
+    );
+    let other = http.get("/counters/other", JSON).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    within("the client's shutdown", client.shutdown()).await;
+    stop_node(node).await;
+}

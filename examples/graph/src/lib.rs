@@ -1,6 +1,8 @@
 //! Affinity's distributed-graph example: vertices and undirected edges in a keyspace of eight
 //! partitions, with every vertex's connected component kept up to date across partitions, an
-//! HTTP API ([`api`]) and live subscriptions to components ([`watch`]).
+//! HTTP API ([`api`]) and live subscriptions to components ([`watch`]). Live clients may also
+//! publish a [`Rename`](model::Rename) to a vertex id (subjects `graph-published-key`, a
+//! `long`, and `graph-published-value`).
 //!
 //! ```text
 //! cargo run -p example-graph                       # serves on 127.0.0.1:8080
@@ -17,14 +19,16 @@ pub mod web;
 
 use affinity::keyspace::Keyspace;
 
-use crate::model::{Component, Vertex};
+use crate::model::{Component, Rename, Vertex};
 use crate::partition::{COMPONENTS, GraphPartition, VERTICES};
 
-/// The `graph` keyspace: vertices and components by id, in eight partitions.
+/// The `graph` keyspace: vertices and components by id, in eight partitions; live clients may
+/// publish [`Rename`]s to vertex ids.
 pub fn keyspace() -> Keyspace<GraphPartition> {
     Keyspace::new("graph")
         .partitions(8)
         .state::<i64, Vertex>(VERTICES)
         .state::<i64, Component>(COMPONENTS)
         .handler(GraphPartition)
+        .accept_published::<i64, Rename>()
 }

@@ -26,6 +26,18 @@ pub struct VertexData {
     pub name: String,
 }
 
+/// What a live client publishes to a vertex's id to rename it (the keyspace's published
+/// message: `client.publish("graph", id, { name })` in the browser). Published messages are
+/// handled in the vertex's partition, so this is what one partition can do alone: renaming an
+/// existing vertex. Creating vertices and changing edges go through the HTTP API, which
+/// coordinates partitions.
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "com.example.graph")]
+pub struct Rename {
+    /// The vertex's new name.
+    pub name: String,
+}
+
 /// A connected component: its id (the smallest member) and its members, ascending.
 #[derive(Avro, Clone, Debug, PartialEq, Eq)]
 #[avro(namespace = "com.example.graph")]

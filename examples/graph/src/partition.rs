@@ -1,10 +1,11 @@
 //! What each partition of the `graph` keyspace does: the messages it answers about the
 //! vertices and components it owns.
 
+use affinity::keyspace::Published;
 use affinity::partition::{Context, Handler, Handles, Message};
 use affinity::state::StateError;
 
-use crate::model::{Component, Vertex};
+use crate::model::{Component, Rename, Vertex};
 
 /// The states of the keyspace.
 pub const VERTICES: &str = "vertices";
@@ -68,6 +69,35 @@ impl Handles<UpsertVertex> for GraphPartition {
             })
         })?;
         Ok((vertex.unwrap_or_else(|| unreachable_vertex(m.id)), created))
+    }
+}
+
+/// Why a published [`Rename`] was refused; the publisher receives the message.
+#[derive(Debug, thiserror::Error)]
+pub enum RenameError {
+    /// Only existing vertices are renamed (creating one also creates its component).
+    #[error("vertex {0} does not exist")]
+    NoVertex(i64),
+    /// The state failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+impl Message for Rename {
+    type Reply = Result<Vertex, RenameError>;
+}
+
+impl Handles<Published<i64, Rename>> for GraphPartition {
+    /// Renames the vertex the message was published to; its edges and component stay.
+    fn handle(
+        &mut self,
+        p: Published<i64, Rename>,
+        ctx: &mut Context<'_>,
+    ) -> Result<Vertex, RenameError> {
+        let name = p.message.name;
+        ctx.state::<i64, Vertex>(VERTICES)?
+            .update(&p.key, |old| old.map(|v| Vertex { name, ..v }))?
+            .ok_or(RenameError::NoVertex(p.key))
     }
 }
 

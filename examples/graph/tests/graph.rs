@@ -1,5 +1,5 @@
 //! The graph example end to end: a node on 127.0.0.1, the HTTP API through the native client in
-//! both encodings, and a live subscription to a component.
+//! both encodings, a live subscription to a component, and renames published by a live client.
 
 #![allow(clippy::unwrap_used)]
 
@@ -8,7 +8,7 @@ use std::time::Duration;
 use affinity::NodeConfig;
 use affinity::node::{Node, RunningNode};
 use affinity_client::{Client, ClientError, Encoding};
-use example_graph::model::{Component, Vertex, VertexData};
+use example_graph::model::{Component, Rename, Vertex, VertexData};
 use futures_util::StreamExt;
 
 async fn start(dir: &std::path::Path) -> RunningNode {
@@ -157,6 +157,78 @@ async fn components_follow_connects_and_disconnects_across_partitions() {
         .unwrap();
     let c: Component = client.get("/component/5").await.unwrap();
     assert_eq!(c.members, vec![5, 6, 7, 8]);
+    client.shutdown().await;
+    node.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_published_rename_renames_an_existing_vertex_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start(dir.path()).await;
+    let client = Client::connect(&format!("http://{}", node.local_addr()))
+        .await
+        .unwrap();
+    client
+        .put::<_, Vertex>("/vertex/1", &name(1))
+        .await
+        .unwrap();
+    client
+        .put::<_, Vertex>("/vertex/2", &name(2))
+        .await
+        .unwrap();
+    client
+        .post::<(), Component>("/connect/1/2", &())
+        .await
+        .unwrap();
+    let mut live = client
+        .subscribe::<i64, Vertex>("graph", "vertices", &2)
+        .await
+        .unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(10), live.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.map(|v| v.name), Some("v2".to_owned()));
+
+    let rename = |name: &str| Rename {
+        name: name.to_owned(),
+    };
+    client
+        .publish("graph", &2i64, &rename("two"))
+        .await
+        .unwrap();
+    let renamed = tokio::time::timeout(Duration::from_secs(10), live.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        renamed,
+        Some(Vertex {
+            id: 2,
+            name: "two".to_owned(),
+            edges: vec![1],
+            component: 1
+        }),
+        "only the name changed"
+    );
+
+    // A rename does not create a vertex: refused with the handler's reason.
+    match client.publish("graph", &3i64, &rename("three")).await {
+        Err(ClientError::Server { message, .. }) => {
+            assert!(message.contains("vertex 3 does not exist"), "{message}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(
+        client
+            .get_opt::<Vertex>("/vertex/3")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    drop(live);
     client.shutdown().await;
     node.shutdown().await.unwrap();
 }

@@ -1,5 +1,6 @@
 // The graph example's live page: subscribes to components and vertices through
-// @affinity/client (served by the example node at /pkg/) and renders every change.
+// @affinity/client (served by the example node at /pkg/) and renders every change; each vertex
+// can be renamed from the page by publishing a Rename message to its id.
 import { connect } from '/pkg/dist/index.js';
 
 const params = new URLSearchParams(location.search);
@@ -12,7 +13,7 @@ function card(parent, testId, title) {
   el.innerHTML = `<h2></h2><div class="body none" data-testid="${testId}">waiting…</div><small class="meta"></small>`;
   el.querySelector('h2').textContent = title;
   parent.append(el);
-  return { body: el.querySelector('.body'), meta: el.querySelector('.meta') };
+  return { el, body: el.querySelector('.body'), meta: el.querySelector('.meta') };
 }
 
 function show(view, text, info) {
@@ -41,5 +42,27 @@ for (const id of ids('vertices', '1,2,3')) {
   client.subscribe('graph', 'vertices', id, (v, info) => {
     show(view, v ? `${v.name} · edges [${v.edges.join(', ')}] · component ${v.component}` : '(none)', info);
   }, (e) => { view.body.textContent = `error ${e.code}: ${e.message}`; });
+  renameForm(view.el, id);
+}
+
+/** A form that renames vertex `id`: publishes { name } to the vertex's handler. */
+function renameForm(parent, id) {
+  const form = document.createElement('form');
+  form.innerHTML = `<input data-testid="rename-${id}" placeholder="new name" required> <button>rename</button>
+    <div class="status" data-testid="rename-status-${id}"></div>`;
+  const input = form.querySelector('input');
+  const status = form.querySelector('.status');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    status.textContent = 'publishing…';
+    try {
+      await client.publish('graph', id, { name: input.value });
+      status.textContent = 'renamed';
+      input.value = '';
+    } catch (e) {
+      status.textContent = `refused: ${e.code}: ${e.message}`;
+    }
+  });
+  parent.append(form);
 }
 window.affinityClient = client;

@@ -4,18 +4,29 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use affinity_avro::{Avro, DecodeError, from_slice};
+use affinity_avro::{Avro, Schema, from_slice};
 use tokio::sync::oneshot;
 
 use crate::partition::{Handler, Handles, Job, Message, StateOnly};
 use crate::state::{StateSpec, check_state_name};
 
-use super::PublishOutcome;
+use super::publish::PUBLISHED;
+use super::{PublishError, PublishOutcome, Published};
 
-/// Decodes a published message and binds it to a job that handles it and reports the outcome.
+/// Decodes a published key and message and binds them to a job that handles them and reports
+/// the outcome.
 pub(crate) type PublishFn<H> = Arc<
-    dyn Fn(&[u8], oneshot::Sender<Result<(), String>>) -> Result<Job<H>, DecodeError> + Send + Sync,
+    dyn Fn(&[u8], &[u8], oneshot::Sender<Result<(), String>>) -> Result<Job<H>, PublishError>
+        + Send
+        + Sync,
 >;
+
+/// The schemas of a keyspace's published keys and messages, registered when it starts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PublishSchemas {
+    pub(crate) key: &'static Schema,
+    pub(crate) message: &'static Schema,
+}
 
 /// Makes the handler of each partition.
 pub(crate) type HandlerFn<H> = Arc<dyn Fn(u32) -> H + Send + Sync>;
@@ -58,6 +69,7 @@ pub struct Keyspace<H = StateOnly> {
     pub(crate) problems: Vec<String>,
     pub(crate) handler: HandlerFn<H>,
     pub(crate) publish: Option<PublishFn<H>>,
+    pub(crate) publish_schemas: Option<PublishSchemas>,
     pub(crate) mailbox: usize,
     pub(crate) ask_timeout: Duration,
 }
@@ -93,6 +105,7 @@ impl Keyspace<StateOnly> {
             problems,
             handler: Arc::new(|_| StateOnly),
             publish: None,
+            publish_schemas: None,
             mailbox: DEFAULT_MAILBOX,
             ask_timeout: DEFAULT_ASK_TIMEOUT,
         }
@@ -165,6 +178,10 @@ impl<H: Handler> Keyspace<H> {
                 .push(format!("state `{name}` is declared more than once"));
             return self;
         }
+        if name == PUBLISHED && self.publish_schemas.is_some() {
+            self.problems.push(reserved_state_name());
+            return self;
+        }
         match StateSpec::new::<K, V>(name, ttl) {
             Ok(spec) => self.states.push(spec),
             Err(e) => self.problems.push(format!("state `{name}`: {e}")),
@@ -196,25 +213,77 @@ impl<H: Handler> Keyspace<H> {
             problems: self.problems,
             handler: Arc::new(make),
             publish: None,
+            publish_schemas: None,
             mailbox: self.mailbox,
             ask_timeout: self.ask_timeout,
         }
     }
 
-    /// Accepts messages of type `M` published by live clients (the `Publish` frame of
-    /// DESIGN.md §5): they are decoded from Avro binary, routed by their key and handled by
-    /// [`Handles<M>`]. A keyspace accepts one publish type; use an enum for several kinds.
+    /// Accepts messages of type `M` published by live clients to keys of type `K` (the
+    /// `Publish` frame of DESIGN.md §5). The key routes the message to its partition exactly as
+    /// a state key does (Kafka's partitioner over its Avro bytes), so `K` must be the key type
+    /// of the states the handler writes for it: then the message reaches the partition that
+    /// owns those keys. The handler receives both, decoded, as a [`Published<K, M>`]; a key
+    /// that does not decode as `K` is refused with the `BadKey` error code, a message that does
+    /// not decode as `M` with `BadMessage`, and neither reaches the handler. A keyspace accepts
+    /// one publish type; use an enum for several kinds.
+    ///
+    /// When the keyspace starts, `K`'s schema is registered under the subject
+    /// `<keyspace>-published-key` and `M`'s under `<keyspace>-published-value`, so clients can
+    /// encode keys and messages from plain values (the browser client's `publish` fetches them
+    /// from `/schemas`). These are Confluent's TopicNameStrategy names (`<topic>-key`,
+    /// `<topic>-value`) for the keyspace's inbound stream as a topic `<keyspace>-published`,
+    /// the rule the state subjects (`<keyspace>-<state>-key`) follow for changelog topics:
+    /// standard Confluent tooling finds them by that rule, and they would name the topic should
+    /// published messages go through Kafka. In exchange, such a keyspace may not have a state
+    /// named `published` (the declaration reports it). The node decodes messages with `M`
+    /// itself, so a client must encode with the schema registered last.
+    ///
+    /// ```
+    /// use affinity::keyspace::{Keyspace, Published};
+    /// use affinity::partition::{Context, Handler, Handles, Message};
+    /// use affinity_avro::Avro;
+    ///
+    /// #[derive(Avro)]
+    /// struct Rename { name: String }
+    /// impl Message for Rename { type Reply = Result<(), String>; }
+    ///
+    /// #[derive(Clone)]
+    /// struct Names;
+    /// impl Handler for Names {}
+    /// impl Handles<Published<i64, Rename>> for Names {
+    ///     fn handle(&mut self, p: Published<i64, Rename>, ctx: &mut Context<'_>) -> Result<(), String> {
+    ///         let mut names = ctx.state::<i64, String>("names").map_err(|e| e.to_string())?;
+    ///         names.put(&p.key, &p.message.name).map_err(|e| e.to_string())
+    ///     }
+    /// }
+    ///
+    /// let names = Keyspace::new("people")
+    ///     .state::<i64, String>("names")
+    ///     .handler(Names)
+    ///     .accept_published::<i64, Rename>(); // subjects people-published-key and -value
+    /// ```
     #[must_use]
-    pub fn accept_published<M>(mut self) -> Self
+    pub fn accept_published<K, M>(mut self) -> Self
     where
+        K: Avro + Send + 'static,
         M: Message + Avro,
         M::Reply: PublishOutcome,
-        H: Handles<M>,
+        H: Handles<Published<K, M>>,
     {
-        self.publish = Some(Arc::new(|bytes, reply| {
-            let message = from_slice::<M>(bytes)?;
+        if self.states.iter().any(|s| s.name == PUBLISHED) {
+            self.problems.push(reserved_state_name());
+        }
+        self.publish_schemas = Some(PublishSchemas {
+            key: K::schema(),
+            message: M::schema(),
+        });
+        self.publish = Some(Arc::new(|key, message, reply| {
+            let key = from_slice::<K>(key).map_err(|e| PublishError::BadKey(e.to_string()))?;
+            let message =
+                from_slice::<M>(message).map_err(|e| PublishError::BadMessage(e.to_string()))?;
             let job: Job<H> = Box::new(move |handler, ctx| {
-                let outcome = handler.handle(message, ctx).outcome();
+                let outcome = handler.handle(Published { key, message }, ctx).outcome();
                 // The publisher may have gone; then nobody waits for the outcome.
                 let _ = reply.send(outcome);
             });
@@ -241,5 +310,46 @@ impl<H: Handler> Keyspace<H> {
     pub fn ask_timeout(mut self, timeout: Duration) -> Self {
         self.ask_timeout = timeout;
         self
+    }
+}
+
+fn reserved_state_name() -> String {
+    format!(
+        "state `{PUBLISHED}`: the name is reserved in a keyspace that accepts published messages (their schemas' subjects are `<keyspace>-{PUBLISHED}-key` and `-value`)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::partition::Context;
+
+    #[derive(Clone)]
+    struct Names;
+    impl Handler for Names {}
+    impl Handles<Published<i64, String>> for Names {
+        fn handle(&mut self, _: Published<i64, String>, _: &mut Context<'_>) {}
+    }
+    impl Message for String {
+        type Reply = ();
+    }
+
+    #[test]
+    fn a_state_named_published_is_refused_when_publishing() {
+        let reserved = |ks: &Keyspace<Names>| ks.problems.iter().any(|p| p.contains("reserved"));
+        let before = Keyspace::new("k")
+            .state::<i64, String>("published")
+            .handler(Names)
+            .accept_published::<i64, String>();
+        assert!(reserved(&before), "{:?}", before.problems);
+        let after = Keyspace::new("k")
+            .handler(Names)
+            .accept_published::<i64, String>()
+            .state::<i64, String>("published");
+        assert!(reserved(&after), "{:?}", after.problems);
+        let without = Keyspace::new("k")
+            .state::<i64, String>("published")
+            .handler(Names);
+        assert!(without.problems.is_empty(), "{:?}", without.problems);
     }
 }

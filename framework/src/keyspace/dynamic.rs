@@ -15,6 +15,9 @@ pub enum PublishError {
     /// The keyspace accepts no published messages.
     #[error("keyspace `{0}` accepts no published messages")]
     NotAccepted(String),
+    /// The key does not decode as the keyspace's published key type.
+    #[error("the key does not decode as the keyspace's published key type: {0}")]
+    BadKey(String),
     /// The message does not decode as the keyspace's publish type.
     #[error("the message does not decode: {0}")]
     BadMessage(String),
@@ -75,8 +78,7 @@ impl<H: Handler> DynKeyspace for KeyspaceRef<H> {
                 .as_ref()
                 .ok_or_else(|| PublishError::NotAccepted(self.inner.name.clone()))?;
             let (reply, outcome) = oneshot::channel();
-            let job =
-                decode(message, reply).map_err(|e| PublishError::BadMessage(e.to_string()))?;
+            let job = decode(key, message, reply)?;
             let partition = self.inner.partitioner.partition(key);
             let handle = self
                 .inner

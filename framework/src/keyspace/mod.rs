@@ -23,4 +23,4 @@ pub use dynamic::PublishError;
 pub use error::{AskError, KeyspaceError};
 pub use keyspace_ref::{KeyspaceRef, ObserveError};
 pub use observer::{Changed, KeyObserver, ListenError, Listener, Observed};
-pub use publish::PublishOutcome;
+pub use publish::{PublishOutcome, Published};

@@ -104,6 +104,9 @@ impl<H: Handler> Keyspace<H> {
             let schemas = register(&self.name, &spec, env.registry).await?;
             states.push(StateDef { spec, schemas });
         }
+        if let Some(schemas) = self.publish_schemas {
+            register_published(&self.name, schemas, env.registry).await?;
+        }
         let states: Arc<[StateDef]> = states.into();
         let mut tables = Vec::new();
         for def in states.iter() {
@@ -234,6 +237,30 @@ async fn register(
         }
     }
     Ok(schemas)
+}
+
+/// Registers the schemas of published keys and messages under `<keyspace>-published-key` and
+/// `-value` (see [`Keyspace::accept_published`]), where clients find them.
+async fn register_published(
+    keyspace: &str,
+    schemas: super::builder::PublishSchemas,
+    registry: &dyn SchemaRegistry,
+) -> Result<(), KeyspaceError> {
+    let (key_subject, message_subject) = super::publish::subjects(keyspace);
+    for (subject, schema) in [
+        (key_subject, schemas.key),
+        (message_subject, schemas.message),
+    ] {
+        registry
+            .register(&subject, schema)
+            .await
+            .map_err(|source| KeyspaceError::Registry {
+                keyspace: keyspace.to_owned(),
+                state: "(published messages)".to_owned(),
+                source,
+            })?;
+    }
+    Ok(())
 }
 
 fn open_store(

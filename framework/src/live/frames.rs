@@ -83,6 +83,7 @@ pub(crate) fn observe_error(error: &ObserveError) -> (ErrorCode, String) {
 pub(crate) fn publish_error(error: &PublishError) -> (ErrorCode, String) {
     match error {
         PublishError::Ask(ask) => ask_error(ask),
+        PublishError::BadKey(_) => (ErrorCode::BadKey, error.to_string()),
         PublishError::NotAccepted(_) | PublishError::BadMessage(_) | PublishError::Rejected(_) => {
             (ErrorCode::BadMessage, error.to_string())
         }
@@ -91,7 +92,10 @@ pub(crate) fn publish_error(error: &PublishError) -> (ErrorCode, String) {
 
 fn ask_error(error: &AskError) -> (ErrorCode, String) {
     match error {
-        AskError::Timeout | AskError::Stopped => (ErrorCode::Unavailable, error.to_string()),
+        AskError::Timeout
+        | AskError::Stopped
+        | AskError::NoMaster { .. }
+        | AskError::NotWritten { .. } => (ErrorCode::Unavailable, error.to_string()),
         _ => {
             tracing::error!(%error, "a partition failed a live request");
             (ErrorCode::Internal, "internal error".to_owned())

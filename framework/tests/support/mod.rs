@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use affinity::config::{NodeConfig, StoreBackend};
-use affinity::keyspace::Keyspace;
+use affinity::keyspace::{Keyspace, Published};
 use affinity::node::{Node, RunningNode};
 use affinity::partition::{Context, Handler, Handles, Message};
 use affinity_avro::Avro;
@@ -98,6 +98,18 @@ impl Handles<Add> for Counters {
     }
 }
 
+impl Handles<Published<String, Add>> for Counters {
+    fn handle(&mut self, p: Published<String, Add>, ctx: &mut Context<'_>) -> Result<i64, String> {
+        if p.message.key != p.key {
+            return Err(format!(
+                "the add to `{}` was published to `{}`",
+                p.message.key, p.key
+            ));
+        }
+        self.handle(p.message, ctx)
+    }
+}
+
 /// The test keyspace: counters (`counts`), wide records (`wide`) and short-lived sessions
 /// (`sessions`, TTL `ttl`).
 pub fn keyspace(ttl: Duration) -> Keyspace<Counters> {
@@ -107,7 +119,7 @@ pub fn keyspace(ttl: Duration) -> Keyspace<Counters> {
         .state::<i64, Wide>("wide")
         .state_with_ttl::<String, String>("sessions", ttl)
         .handler(Counters)
-        .accept_published::<Add>()
+        .accept_published::<String, Add>()
 }
 
 /// A node on 127.0.0.1 with a random port, RocksDB under `dir`.
