@@ -5,7 +5,7 @@
 //! Needs `SERVICES_KAFKA_BOOTSTRAP` and `SERVICES_ZOOKEEPER_CONNECT`; skipped without them,
 //! except under `CI=true`, where that fails.
 
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod services;
 mod support;
@@ -17,6 +17,7 @@ use std::time::Duration;
 use affinity::config::{ClusterMode, NodeConfig, StoreBackend};
 use affinity::keyspace::{AskError, Keyspace, KeyspaceRef};
 use affinity::node::{Node, RunningNode};
+use affinity::partition::Role;
 use affinity::state::StateError;
 use affinity_avro::{decode_frame, from_slice};
 use rdkafka::ClientConfig;
@@ -48,8 +49,19 @@ fn keyspace(name: &str) -> Keyspace<Counters> {
 }
 
 /// A Kafka-mode node serving keyspace `name`, RocksDB under `dir` or in memory.
+/// A Kafka-mode node serving keyspace `name`, RocksDB under `dir` or in memory, once it
+/// masters every partition (alone in its cluster, it is elected at once).
 async fn start(services: &(String, String), name: &str, dir: Option<&Path>) -> RunningNode {
-    try_start(services, name, dir).await.unwrap()
+    let node = try_start(services, name, dir).await.unwrap();
+    let ks = node.keyspace::<Counters>().unwrap();
+    tokio::time::timeout(Duration::from_secs(60), async {
+        while (0..PARTITIONS).any(|p| ks.role(p) != Some(Role::Master)) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the node masters every partition within 60 s");
+    node
 }
 
 async fn try_start(
@@ -62,6 +74,10 @@ async fn try_start(
     config.cluster.mode = ClusterMode::Kafka;
     config.kafka.bootstrap_servers = vec![bootstrap.clone()];
     config.zookeeper.connect = Some(zookeeper.clone());
+    // A cluster of its own for each node: each masters every partition, as a deposed master
+    // that has not noticed would (the fencing test's case), so what these tests check is the
+    // changelog alone. tests/cluster.rs has nodes sharing a cluster.
+    config.cluster.name = unique("changelog");
     match dir {
         Some(dir) => {
             config.node.data_dir = Some(dir.to_owned());

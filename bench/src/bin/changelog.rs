@@ -18,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use affinity::config::{ClusterMode, NodeConfig, StoreBackend};
 use affinity::keyspace::{Keyspace, KeyspaceRef};
 use affinity::node::{Node, RunningNode};
-use affinity::partition::{Context, Handler, Handles, Message};
+use affinity::partition::{Context, Handler, Handles, Message, Role};
 use affinity_avro::{encode_frame, to_vec};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
@@ -232,6 +232,19 @@ async fn framework(ks: &KeyspaceRef<Blobs>, args: &Args) -> Result<Figures, Erro
     .await
 }
 
+/// Waits until the node (alone in its cluster) masters every partition: a node's start
+/// returns once its replicas are standbys, and the one replica is then elected.
+async fn masters(ks: &KeyspaceRef<Blobs>) -> Result<(), Error> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while (0..PARTITIONS).any(|p| ks.role(p) != Some(Role::Master)) {
+        if Instant::now() > deadline {
+            return Err("the node did not master every partition within 120 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let args = args()?;
@@ -248,6 +261,7 @@ async fn main() -> Result<(), Error> {
     let ks = running
         .keyspace::<Blobs>()
         .ok_or("the keyspace is missing")?;
+    masters(&ks).await?;
     eprintln!("framework: {} records", args.records);
     let framework = framework(&ks, &args).await?;
     running.shutdown().await?;
@@ -257,11 +271,12 @@ async fn main() -> Result<(), Error> {
     let fresh = tempfile::tempdir()?;
     let started = Instant::now();
     let running = node(&bootstrap, &zookeeper, &keyspace, fresh.path()).await?;
-    let seconds = started.elapsed().as_secs_f64();
-    let replayed = running
+    let restored = running
         .keyspace::<Blobs>()
-        .ok_or("the keyspace is missing")?
-        .replayed();
+        .ok_or("the keyspace is missing")?;
+    masters(&restored).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let replayed = restored.replayed();
     running.shutdown().await?;
 
     println!(

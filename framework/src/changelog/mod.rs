@@ -19,12 +19,14 @@
 mod client;
 mod error;
 mod restore;
+mod tail;
 mod topics;
 mod writer;
 
 pub(crate) use client::{Clients, MAX_RECORD, transactional_id};
 pub use error::ChangelogError;
 pub(crate) use restore::{Fetched, catch_up};
+pub(crate) use tail::Tail;
 pub use topics::topic_name;
 pub(crate) use topics::{TopicSpec, ensure_topics};
 pub(crate) use writer::{KafkaWriter, LogRecord, LogWriter};

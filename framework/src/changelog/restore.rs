@@ -172,4 +172,22 @@ impl Reader {
             }
         }
     }
+
+    /// How many records of `state`'s topic this reader has yet to read: the high watermark
+    /// (asked of the broker, waiting at most `wait`) less the position. Counts the last
+    /// transaction marker too, so a reader at the end may see 1: callers that saw the end
+    /// since the last record know better.
+    pub(crate) fn lag(&self, state: usize, wait: Duration) -> Option<u64> {
+        let consumer = self.consumers.get(state)?;
+        let topic = self.topics.get(state)?;
+        let (_, high) = consumer
+            .fetch_watermarks(topic, self.partition, wait)
+            .ok()?;
+        let position = consumer.position().ok()?;
+        let next = match position.find_partition(topic, self.partition)?.offset() {
+            Offset::Offset(o) => o,
+            _ => return None,
+        };
+        u64::try_from(high.saturating_sub(next)).ok()
+    }
 }

@@ -50,7 +50,7 @@ const MODE: &str = "one of \"embedded\", \"kafka\"";
 const ACK: &str = "one of \"all\", \"1\", \"0\"";
 
 /// Every key outside `[keyspaces]`, in documentation order.
-const KEYS: [Key; 14] = [
+const KEYS: [Key; 15] = [
     Key {
         path: "node.id",
         assign: |c, v| {
@@ -118,6 +118,13 @@ const KEYS: [Key; 14] = [
         path: "cluster.mode",
         assign: |c, v| {
             c.cluster.mode = v.choice(&MODES, MODE)?;
+            Ok(())
+        },
+    },
+    Key {
+        path: "cluster.name",
+        assign: |c, v| {
+            c.cluster.name = v.string()?;
             Ok(())
         },
     },

@@ -37,6 +37,7 @@
 //! | `live.heartbeat` | duration | `"15s"` | `/live` liveness check; a connection silent for two intervals is closed |
 //! | `store.backend` | `"rocksdb"` \| `"memory"` | `"rocksdb"` | the store behind every state |
 //! | `cluster.mode` | `"embedded"` \| `"kafka"` | `"embedded"` | alone (no changelog) or with Kafka and ZooKeeper |
+//! | `cluster.name` | string | `"affinity"` | nodes with the same name (and ZooKeeper) form one cluster |
 //! | `kafka.bootstrap_servers` | list of `host:port` | `[]` | brokers; required in `"kafka"` mode |
 //! | `kafka.acks` | `"all"` \| `"1"` \| `"0"` | `"all"` | what a changelog write waits for (`-1` means `"all"`; integers are accepted too) |
 //! | `zookeeper.connect` | connect string | none | `host:port[,host:port…][/chroot]`; required in `"kafka"` mode |

@@ -144,11 +144,23 @@ pub enum StoreBackend {
 }
 
 /// `[cluster]`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ClusterConfig {
     /// `cluster.mode` (default [`ClusterMode::Embedded`]).
     pub mode: ClusterMode,
+    /// `cluster.name` (default `"affinity"`): the nodes that share it (and a ZooKeeper) form
+    /// one cluster; its znodes are under `/affinity/<name>`.
+    pub name: String,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            mode: ClusterMode::default(),
+            name: "affinity".to_owned(),
+        }
+    }
 }
 
 /// `cluster.mode`.

@@ -86,7 +86,7 @@ impl<H: Handler> DynKeyspace for KeyspaceRef<H> {
                 .get(partition as usize)
                 .ok_or(AskError::Stopped)?;
             let deadline = tokio::time::Instant::now() + self.timeout;
-            handle.send(deadline, job).await?;
+            handle.send(self.replica, partition, deadline, job).await?;
             match tokio::time::timeout_at(deadline, outcome).await {
                 Ok(Ok(Ok(()))) => Ok(()),
                 Ok(Ok(Err(message))) => Err(PublishError::Rejected(message)),

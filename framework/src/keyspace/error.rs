@@ -21,6 +21,13 @@ pub enum AskError {
         /// Why.
         reason: String,
     },
+    /// The partition has no master on this node (it is a standby here, or has no replica
+    /// here, or is changing hands). Send it again shortly, or to the partition's master.
+    #[error("partition {partition} has no master on this node")]
+    NoMaster {
+        /// The partition.
+        partition: u32,
+    },
     /// No partition has that number.
     #[error("no partition {partition} (the keyspace has {partitions})")]
     NoSuchPartition {
@@ -37,9 +44,11 @@ impl From<AskError> for crate::gateway::ApiError {
     fn from(error: AskError) -> Self {
         use crate::gateway::ApiError;
         match error {
-            AskError::Stopped | AskError::NotWritten { .. } => ApiError::Unavailable {
-                retry_after: std::time::Duration::from_secs(1),
-            },
+            AskError::Stopped | AskError::NotWritten { .. } | AskError::NoMaster { .. } => {
+                ApiError::Unavailable {
+                    retry_after: std::time::Duration::from_secs(1),
+                }
+            }
             AskError::Timeout => ApiError::Timeout,
             AskError::Failed | AskError::NoSuchPartition { .. } => ApiError::internal(error),
         }
@@ -79,6 +88,15 @@ pub enum KeyspaceError {
         /// The error.
         #[source]
         source: crate::state::StateError,
+    },
+    /// The cluster's coordinator refused or failed the keyspace's declaration.
+    #[error("keyspace `{keyspace}`: {source}")]
+    Coordinator {
+        /// The keyspace.
+        keyspace: String,
+        /// The coordinator's error.
+        #[source]
+        source: crate::coordinator::CoordinatorError,
     },
     /// A partition's changelog could not be set up or read back.
     #[error("keyspace `{keyspace}`, partition {partition}: {source}")]

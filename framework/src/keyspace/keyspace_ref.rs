@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::{AskError, KeyObserver, Listener, PublishFn};
 use crate::feed::FeedReader;
-use crate::partition::{Context, Handler, Handles, Message, PartitionHandle};
+use crate::partition::{Context, Handler, Handles, Message, PartitionHandle, Replica, Role};
 use crate::partitioner::Partitioner;
 use crate::state::{StateChange, StateDef, StateError, type_pair};
 
@@ -44,6 +44,8 @@ pub(crate) struct Inner<H> {
 pub struct KeyspaceRef<H> {
     pub(crate) inner: Arc<Inner<H>>,
     pub(crate) timeout: Duration,
+    /// Which replicas this handle's requests may run on.
+    pub(crate) replica: Replica,
 }
 
 impl<H> Clone for KeyspaceRef<H> {
@@ -51,6 +53,7 @@ impl<H> Clone for KeyspaceRef<H> {
         KeyspaceRef {
             inner: self.inner.clone(),
             timeout: self.timeout,
+            replica: self.replica,
         }
     }
 }
@@ -76,10 +79,17 @@ impl<H: Handler> KeyspaceRef<H> {
         self.inner.partitioner.partitions().get()
     }
 
-    /// How many changelog records this node read back when it started the keyspace (Kafka
-    /// mode; 0 in embedded mode): what its stores did not have since their checkpoints.
+    /// How many changelog records this node has read into its stores since it started (Kafka
+    /// mode; 0 in embedded mode): what they did not have since their checkpoints, read at start,
+    /// by standbys tailing the log, and at promotions.
     pub fn replayed(&self) -> u64 {
         self.inner.replayed
+            + self
+                .inner
+                .partitions
+                .iter()
+                .map(|h| h.status().replayed())
+                .sum::<u64>()
     }
 
     /// The partition that owns `key`.
@@ -93,7 +103,39 @@ impl<H: Handler> KeyspaceRef<H> {
         KeyspaceRef {
             inner: self.inner.clone(),
             timeout,
+            replica: self.replica,
         }
+    }
+
+    /// This handle for stale reads (DESIGN.md §4.6): its requests may also run on a standby
+    /// replica on this node, whose state may be behind the log by [`KeyspaceRef::lag`]
+    /// records. Writes made there fail with [`StateError::Standby`]. Without it, requests run
+    /// only on the partition's master, waiting a few seconds for one while a standby is
+    /// promoted, then failing with [`AskError::NoMaster`].
+    #[must_use]
+    pub fn stale(&self) -> Self {
+        KeyspaceRef {
+            inner: self.inner.clone(),
+            timeout: self.timeout,
+            replica: Replica::Any,
+        }
+    }
+
+    /// The role of this node's replica of `partition` (`None` for no such partition).
+    pub fn role(&self, partition: u32) -> Option<Role> {
+        self.handle(partition).ok().map(|h| h.status().role())
+    }
+
+    /// The epoch of this node's mastership of `partition` (0 when it is not master, and in
+    /// embedded mode).
+    pub fn epoch(&self, partition: u32) -> u64 {
+        self.handle(partition).map_or(0, |h| h.status().epoch())
+    }
+
+    /// How many records this node's replica of `partition` is behind its changelog, as last
+    /// measured: 0 for a master, `None` when not known yet (or no such partition).
+    pub fn lag(&self, partition: u32) -> Option<u64> {
+        self.handle(partition).ok().and_then(|h| h.status().lag())
     }
 
     /// Sends `message` to the partition that owns `key` and waits for the handler's reply.
@@ -124,9 +166,11 @@ impl<H: Handler> KeyspaceRef<H> {
         M: Message,
         H: Handles<M>,
     {
-        let partition = self.handle(self.partition_of(key))?;
-        partition
+        let partition = self.partition_of(key);
+        self.handle(partition)?
             .send(
+                self.replica,
+                partition,
                 self.deadline(),
                 Box::new(move |h: &mut H, ctx: &mut Context<'_>| {
                     h.handle(message, ctx);
@@ -164,7 +208,9 @@ impl<H: Handler> KeyspaceRef<H> {
         R: Send + 'static,
         F: FnOnce(&mut H, &mut Context<'_>) -> R + Send + 'static,
     {
-        self.handle(partition)?.call(self.deadline(), f).await
+        self.handle(partition)?
+            .call(self.replica, partition, self.deadline(), f)
+            .await
     }
 
     /// Follows the value of `key` in state `state`: the current value first, then every change
@@ -207,12 +253,18 @@ impl<H: Handler> KeyspaceRef<H> {
             .key_codec
             .from_avro(avro_key, &mut store_key)
             .map_err(|e| ObserveError::BadKey(e.to_string()))?;
+        // Any replica serves a subscription: offsets are the log's, so a subscriber can move
+        // between replicas without a gap (DESIGN.md §5).
         let partition = self.inner.partitioner.partition(avro_key);
-        self.call_partition(partition, move |_: &mut H, ctx: &mut Context<'_>| {
-            ctx.core.feed(index, &store_key)
-        })
-        .await?
-        .map_err(ObserveError::State)
+        self.handle(partition)?
+            .call(
+                Replica::Any,
+                partition,
+                self.deadline(),
+                move |_: &mut H, ctx: &mut Context<'_>| ctx.core.feed(index, &store_key),
+            )
+            .await?
+            .map_err(ObserveError::State)
     }
 
     /// The position of state `name`, checking its types.

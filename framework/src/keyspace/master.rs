@@ -49,8 +49,28 @@ pub(crate) async fn become_master(
     clients: &Clients,
     keyspace: &str,
     topics: Arc<[String]>,
-    mut core: PartitionCore,
+    core: PartitionCore,
 ) -> Result<(PartitionCore, u64), KeyspaceError> {
+    let (core, outcome) = promote(clients, keyspace, topics, core).await;
+    match (core, outcome) {
+        (Some(core), Ok(replayed)) => Ok((core, replayed)),
+        (_, Err(error)) => Err(error),
+        (None, Ok(_)) => Err(KeyspaceError::Changelog {
+            keyspace: keyspace.to_owned(),
+            partition: 0,
+            source: Box::new(ChangelogError::Stopped),
+        }),
+    }
+}
+
+/// [`become_master`], giving the core back when it fails (unless the read-back itself died,
+/// which takes the core with it), so a standby that could not take over stays a standby.
+pub(crate) async fn promote(
+    clients: &Clients,
+    keyspace: &str,
+    topics: Arc<[String]>,
+    mut core: PartitionCore,
+) -> (Option<PartitionCore>, Result<u64, KeyspaceError>) {
     let partition = core.partition;
     let fail = |source| KeyspaceError::Changelog {
         keyspace: keyspace.to_owned(),
@@ -62,18 +82,24 @@ pub(crate) async fn become_master(
         .then(|| transactional_id(keyspace, partition));
     // First fence, then read: once the previous master is fenced nothing more reaches the log
     // behind this node's back, so the end it reads to is the end.
-    let producer = clients.producer(id.as_deref()).await.map_err(fail)?;
+    let producer = match clients.producer(id.as_deref()).await {
+        Ok(producer) => producer,
+        Err(error) => return (Some(core), Err(fail(error))),
+    };
     let from = core.checkpoints().to_vec();
     let started = std::time::Instant::now();
     let (reader, names) = (clients.clone(), topics.clone());
-    let (mut core, replayed) = tokio::task::spawn_blocking(move || {
+    let read = tokio::task::spawn_blocking(move || {
         let mut apply = |batch: &[_]| core.apply_fetched(batch);
-        let replayed = catch_up(&reader, &names, partition, &from, RESTORE_STALL, &mut apply)?;
-        Ok::<_, ChangelogError>((core, replayed))
+        let replayed = catch_up(&reader, &names, partition, &from, RESTORE_STALL, &mut apply);
+        (core, replayed)
     })
-    .await
-    .map_err(|_| fail(ChangelogError::Stopped))?
-    .map_err(fail)?;
+    .await;
+    let (mut core, replayed) = match read {
+        Ok((core, Ok(replayed))) => (core, replayed),
+        Ok((core, Err(error))) => return (Some(core), Err(fail(error))),
+        Err(_) => return (None, Err(fail(ChangelogError::Stopped))),
+    };
     tracing::info!(
         keyspace,
         partition,
@@ -84,5 +110,5 @@ pub(crate) async fn become_master(
     let states = topics.len();
     let writer = KafkaWriter::new(producer, topics, partition, id, MAX_RECORD);
     core.attach(Pipeline::new(Box::new(writer), states));
-    Ok((core, replayed))
+    (Some(core), Ok(replayed))
 }

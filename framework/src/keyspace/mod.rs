@@ -12,6 +12,7 @@ mod keyspace_ref;
 mod master;
 mod observer;
 mod publish;
+mod replica;
 pub(crate) mod start;
 
 pub(crate) use builder::PublishFn;

@@ -16,8 +16,9 @@ use super::keyspace_ref::Inner;
 use super::{DynKeyspace, Keyspace, KeyspaceError, KeyspaceRef};
 use crate::changelog::Clients;
 use crate::config::{KeyspaceConfig, StoreBackend};
+use crate::coordinator::{Coordinator, KeyspaceSpec};
 use crate::partition::core::PartitionCore;
-use crate::partition::{Handler, PartitionHandle};
+use crate::partition::{Handler, PartitionHandle, Parts, Replica, ReplicaStatus, Role};
 use crate::partitioner::Partitioner;
 use crate::state::{StateChange, StateDef, StateError, StateSchemas, StateSpec};
 use crate::store::{MemoryStore, RocksOptions, RocksStore, Store};
@@ -35,6 +36,9 @@ pub(crate) struct StartEnv<'a> {
     pub(crate) overrides: Option<&'a KeyspaceConfig>,
     pub(crate) stop: CancellationToken,
     pub(crate) tracker: TaskTracker,
+    /// The cluster's coordinator, in Kafka mode: then this node holds the replicas its
+    /// assignment gives it, standbys until elected.
+    pub(crate) coordinator: Option<Arc<dyn Coordinator>>,
 }
 
 /// A started keyspace: its typed handle (a `KeyspaceRef<H>` as `Any`) and its dynamic one.
@@ -120,9 +124,41 @@ impl<H: Handler> Keyspace<H> {
             }
             None => None,
         };
+        // In a cluster, this node opens only the partitions the assignment gives it.
+        let cluster = match (env.kafka, &topics, &env.coordinator) {
+            (Some(clients), Some(topics), Some(coordinator)) => {
+                let replicas = env
+                    .overrides
+                    .and_then(|o| o.replicas)
+                    .unwrap_or(self.replicas);
+                let spec = KeyspaceSpec::new(&self.name, partitions.get(), replicas.get());
+                let assignment = coordinator.keyspace(&spec).await.map_err(|source| {
+                    KeyspaceError::Coordinator {
+                        keyspace: self.name.clone(),
+                        source,
+                    }
+                })?;
+                let held = assignment.borrow().partitions_of(&coordinator.local().id);
+                tracing::info!(keyspace = %self.name, partitions = ?held, "replicas held by this node");
+                Some((clients, topics.clone(), coordinator.clone(), held))
+            }
+            _ => None,
+        };
         let mut cores = Vec::with_capacity(partitions.get() as usize);
         let mut listeners = Vec::new();
         for partition in 0..partitions.get() {
+            let senders: Arc<[broadcast::Sender<StateChange>]> = states
+                .iter()
+                .map(|_| broadcast::Sender::new(LISTENER_CAPACITY))
+                .collect();
+            listeners.push(senders.clone());
+            if cluster
+                .as_ref()
+                .is_some_and(|(.., held)| !held.contains(&partition))
+            {
+                cores.push((partition, None));
+                continue;
+            }
             let store = open_store(env, &self.name, partition, &tables).map_err(|source| {
                 KeyspaceError::Store {
                     keyspace: self.name.clone(),
@@ -130,52 +166,79 @@ impl<H: Handler> Keyspace<H> {
                     source,
                 }
             })?;
-            let senders: Arc<[broadcast::Sender<StateChange>]> = states
-                .iter()
-                .map(|_| broadcast::Sender::new(LISTENER_CAPACITY))
-                .collect();
-            let core = PartitionCore::new(partition, store, states.clone(), senders.clone())
-                .map_err(|source| KeyspaceError::Store {
+            let core = PartitionCore::new(partition, store, states.clone(), senders).map_err(
+                |source| KeyspaceError::Store {
                     keyspace: self.name.clone(),
                     partition,
                     source,
-                })?;
-            cores.push(core);
-            listeners.push(senders);
+                },
+            )?;
+            cores.push((partition, Some(core)));
         }
         let mut replayed = 0;
-        if let (Some(clients), Some(topics)) = (env.kafka, &topics) {
+        if let (Some(clients), Some(topics), None) = (env.kafka, &topics, &cluster) {
             // Every partition fences and reads its log back at once: most of a restore is
             // waiting on the broker, which serves them all in parallel.
-            let restored = futures_util::future::try_join_all(cores.into_iter().map(|core| {
-                super::master::become_master(clients, &self.name, topics.clone(), core)
-            }))
-            .await?;
+            let restored =
+                futures_util::future::try_join_all(cores.into_iter().flat_map(|(_, core)| {
+                    core.map(|core| {
+                        super::master::become_master(clients, &self.name, topics.clone(), core)
+                    })
+                }))
+                .await?;
             cores = Vec::with_capacity(restored.len());
             for (core, records) in restored {
                 tracing::info!(keyspace = %self.name, partition = core.partition, replayed = records, "partition restored from its changelog");
                 replayed += records;
-                cores.push(core);
+                cores.push((core.partition, Some(core)));
             }
         }
 
         let mut handles = Vec::new();
-        for core in cores {
-            let partition = core.partition;
-            tracing::info!(keyspace = %self.name, partition, "partition starting");
+        for (partition, core) in cores {
             let (tx, rx) = mpsc::channel(self.mailbox);
-            let span = tracing::info_span!("partition", keyspace = %self.name, partition);
-            env.tracker.spawn(
-                crate::partition::run(
-                    self.name.clone(),
-                    (self.handler)(partition),
-                    core,
-                    rx,
-                    env.stop.clone(),
-                )
-                .instrument(span),
-            );
-            handles.push(PartitionHandle::new(tx));
+            let Some(core) = core else {
+                handles.push(PartitionHandle::new(
+                    tx,
+                    Arc::new(ReplicaStatus::new(Role::Remote)),
+                ));
+                continue;
+            };
+            let parts = Parts {
+                keyspace: self.name.clone(),
+                handler: (self.handler)(partition),
+                core,
+                mailbox: rx,
+            };
+            let status = match &cluster {
+                Some((clients, topics, coordinator, _)) => {
+                    let status = Arc::new(ReplicaStatus::new(Role::Moving));
+                    let replica = super::replica::ReplicaEnv {
+                        keyspace: self.name.clone(),
+                        partition,
+                        clients: (*clients).clone(),
+                        topics: topics.clone(),
+                        coordinator: coordinator.clone(),
+                        status: status.clone(),
+                        closing: env.stop.clone(),
+                    };
+                    env.tracker.spawn(super::replica::supervise(replica, parts));
+                    status
+                }
+                None => {
+                    tracing::info!(keyspace = %self.name, partition, "partition starting");
+                    let span = tracing::info_span!("partition", keyspace = %self.name, partition);
+                    env.tracker
+                        .spawn(crate::partition::run(parts, env.stop.clone()).instrument(span));
+                    Arc::new(ReplicaStatus::new(Role::Master))
+                }
+            };
+            handles.push(PartitionHandle::new(tx, status));
+        }
+        // A cluster node's keyspace is up once each of its replicas has a role: master, or a
+        // standby tailing the log.
+        for handle in &handles {
+            handle.status().settled().await;
         }
         Ok(KeyspaceRef {
             inner: Arc::new(Inner {
@@ -188,6 +251,7 @@ impl<H: Handler> Keyspace<H> {
                 replayed,
             }),
             timeout: self.ask_timeout,
+            replica: Replica::Master,
         })
     }
 }

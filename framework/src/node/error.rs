@@ -12,6 +12,9 @@ pub enum NodeError {
     /// The configuration is invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// Joining the cluster (ZooKeeper) failed.
+    #[error("joining the cluster: {0}")]
+    Cluster(#[from] crate::coordinator::CoordinatorError),
     /// A keyspace could not start.
     #[error(transparent)]
     Keyspace(#[from] KeyspaceError),

@@ -12,6 +12,7 @@ use super::running::Started;
 use super::{NodeError, RunningNode};
 use crate::changelog::Clients;
 use crate::config::{ClusterMode, NodeConfig, StoreBackend};
+use crate::coordinator::{Coordinator, Member, MemberId, ZookeeperConfig, ZookeeperCoordinator};
 use crate::gateway::{Gateway, GatewayLayers, Readiness, ops_routes};
 use crate::keyspace::start::{StartEnv, StartKeyspace};
 use crate::keyspace::{Keyspace, Keyspaces};
@@ -122,6 +123,10 @@ impl Node {
         };
         let kafka = (config.cluster.mode == ClusterMode::Kafka)
             .then(|| Clients::new(&config.kafka, &config.node.id));
+        let coordinator = match &kafka {
+            Some(_) => Some(join_cluster(&config).await?),
+            None => None,
+        };
         let stop = CancellationToken::new();
         let tracker = TaskTracker::new();
         let mut keyspaces = Keyspaces::default();
@@ -136,6 +141,7 @@ impl Node {
                 overrides: config.keyspace(&name),
                 stop: stop.child_token(),
                 tracker: tracker.clone(),
+                coordinator: coordinator.clone(),
             };
             let started = keyspace.start(&env).await;
             let started = match started {
@@ -144,6 +150,9 @@ impl Node {
                     stop.cancel();
                     tracker.close();
                     tracker.wait().await;
+                    if let Some(coordinator) = &coordinator {
+                        coordinator.shutdown().await;
+                    }
                     return Err(e.into());
                 }
             };
@@ -184,9 +193,22 @@ impl Node {
             http_stop,
             partitions_stop: stop,
             tracker,
+            coordinator,
         };
         RunningNode::serve(&config, app, started).await
     }
+}
+
+/// Joins the cluster through ZooKeeper (Kafka mode), advertising the HTTP listen address.
+async fn join_cluster(config: &NodeConfig) -> Result<Arc<dyn Coordinator>, NodeError> {
+    let connect = config.zookeeper.connect.clone().unwrap_or_default();
+    let mut zookeeper = ZookeeperConfig::new(connect, config.cluster.name.clone());
+    zookeeper.session_timeout = config.zookeeper.session_timeout;
+    let id = MemberId::new(config.node.id.clone())?;
+    let http = config.http.listen.to_string();
+    let member = Member::new(id, http.clone(), http);
+    let coordinator = ZookeeperCoordinator::connect(&zookeeper, member).await?;
+    Ok(Arc::new(coordinator))
 }
 
 /// The embedded registry: in memory for a memory-backed node (whose data does not outlive it

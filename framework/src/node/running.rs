@@ -7,6 +7,8 @@ use affinity_avro::SchemaRegistry;
 use axum::Router;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+
+use crate::coordinator::Coordinator;
 use tokio_util::task::TaskTracker;
 
 use super::NodeError;
@@ -27,6 +29,8 @@ pub struct RunningNode {
     partitions_stop: CancellationToken,
     server: JoinHandle<std::io::Result<()>>,
     tracker: TaskTracker,
+    /// The cluster's coordinator (Kafka mode): left after the partitions stopped.
+    coordinator: Option<Arc<dyn Coordinator>>,
 }
 
 impl std::fmt::Debug for RunningNode {
@@ -46,6 +50,7 @@ pub(crate) struct Started {
     pub(crate) http_stop: CancellationToken,
     pub(crate) partitions_stop: CancellationToken,
     pub(crate) tracker: TaskTracker,
+    pub(crate) coordinator: Option<Arc<dyn Coordinator>>,
 }
 
 impl RunningNode {
@@ -62,6 +67,7 @@ impl RunningNode {
             http_stop,
             partitions_stop,
             tracker,
+            coordinator,
         } = started;
         let addr = config.http.listen;
         let listener = tokio::net::TcpListener::bind(addr)
@@ -87,6 +93,7 @@ impl RunningNode {
             partitions_stop,
             server,
             tracker,
+            coordinator,
         })
     }
 
@@ -124,6 +131,11 @@ impl RunningNode {
         self.partitions_stop.cancel();
         self.tracker.close();
         self.tracker.wait().await;
+        if let Some(coordinator) = &self.coordinator {
+            // Masterships end and the session closes now, so successors need not wait for
+            // the session to time out.
+            coordinator.shutdown().await;
+        }
         tracing::info!("node stopped");
         served
     }

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::core::PartitionCore;
 use super::{Context, Handler};
-use crate::changelog::ChangelogError;
+use crate::changelog::{ChangelogError, Fetched};
 
 /// A unit of work for a partition: a message with its reply channel, or a closure, already
 /// bound to the handler's types.
@@ -25,23 +25,51 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 enum Event<H> {
     Stop,
     Acked(Result<Vec<u64>, ChangelogError>),
+    Fetched(Option<Vec<Fetched>>),
     Job(Option<Job<H>>),
     Tick,
 }
 
+/// What a partition actor owns, handed from one run to the next when the replica changes
+/// roles.
+pub(crate) struct Parts<H> {
+    pub(crate) keyspace: String,
+    pub(crate) handler: H,
+    pub(crate) core: PartitionCore,
+    pub(crate) mailbox: mpsc::Receiver<Job<H>>,
+}
+
+/// Runs a partition as master (or embedded) until `stop` is cancelled or every handle is
+/// gone, then closes its store (see [`serve`]).
+pub(crate) async fn run<H: Handler>(parts: Parts<H>, stop: CancellationToken) {
+    if let Some(mut parts) = serve(parts, None, stop, None).await {
+        close(&mut parts.core);
+    }
+}
+
 /// Runs a partition until `stop` is cancelled or every handle is gone: takes jobs from the
-/// mailbox one at a time, applies the changelog's acknowledgements as they come, sweeps
-/// expired values every [`SWEEP_EVERY`], and on the way out finishes the jobs already queued,
-/// waits (bounded) for the writes in flight and closes the store. (The caller instruments the
-/// future with the partition's span.)
-pub(crate) async fn run<H: Handler>(
-    keyspace: String,
-    mut handler: H,
-    mut core: PartitionCore,
-    mut mailbox: mpsc::Receiver<Job<H>>,
+/// mailbox one at a time, applies the changelog's acknowledgements as they come — or, as a
+/// standby (`tail` given), the records its changelog's tail hands it — sweeps expired values
+/// every [`SWEEP_EVERY`], and on the way out finishes the jobs already queued and waits
+/// (bounded) for the writes in flight.
+///
+/// Returns the parts for the replica's next role, unless the node is stopping (`closing`
+/// cancelled, or not given) or the store no longer matches the log: then the store is closed
+/// and it returns `None`. The handler's `started` runs when it starts as master or embedded.
+/// (The caller instruments the future with the partition's span.)
+pub(crate) async fn serve<H: Handler>(
+    parts: Parts<H>,
+    mut tail: Option<mpsc::Receiver<Vec<Fetched>>>,
     stop: CancellationToken,
-) {
-    {
+    closing: Option<CancellationToken>,
+) -> Option<Parts<H>> {
+    let Parts {
+        keyspace,
+        mut handler,
+        mut core,
+        mut mailbox,
+    } = parts;
+    if tail.is_none() {
         let mut ctx = Context {
             core: &mut core,
             keyspace: &keyspace,
@@ -51,6 +79,7 @@ pub(crate) async fn run<H: Handler>(
         }
     }
     sweep(&mut core);
+    let mut broken = false;
     let mut ticker = tokio::time::interval(SWEEP_EVERY);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -59,6 +88,7 @@ pub(crate) async fn run<H: Handler>(
             biased;
             () = stop.cancelled() => Event::Stop,
             acked = poll_fn(|cx| core.poll_acked(cx)) => Event::Acked(acked),
+            batch = next_batch(&mut tail) => Event::Fetched(batch),
             job = mailbox.recv(), if accepts => Event::Job(job),
             _ = ticker.tick() => Event::Tick,
         };
@@ -67,20 +97,53 @@ pub(crate) async fn run<H: Handler>(
             Event::Acked(acked) => {
                 if !on_acked(&mut core, acked) {
                     // The store no longer matches the log: stop rather than serve it.
-                    stop.cancel();
+                    broken = true;
                     break;
                 }
             }
+            Event::Fetched(Some(batch)) => {
+                if let Err(error) = core.apply_fetched(&batch) {
+                    tracing::error!(%error, "applying the changelog's records failed; the replica stops");
+                    broken = true;
+                    break;
+                }
+            }
+            // The tail ended; its owner restarts it or changes the replica's role.
+            Event::Fetched(None) => tail = None,
             Event::Job(Some(job)) => run_job(job, &mut handler, &mut core, &keyspace),
             Event::Tick => sweep(&mut core),
         }
     }
-    // Jobs already accepted get their answers: close the mailbox, then drain it.
-    mailbox.close();
-    while let Ok(job) = mailbox.try_recv() {
-        run_job(job, &mut handler, &mut core, &keyspace);
+    if broken || mailbox.is_closed() || closing.as_ref().is_none_or(CancellationToken::is_cancelled)
+    {
+        // Jobs already accepted get their answers: close the mailbox, then drain it.
+        mailbox.close();
+        while let Ok(job) = mailbox.try_recv() {
+            run_job(job, &mut handler, &mut core, &keyspace);
+        }
+        drain(&mut core).await;
+        close(&mut core);
+        return None;
     }
+    // A change of role: the jobs waiting in the mailbox go to the replica's next run.
     drain(&mut core).await;
+    Some(Parts {
+        keyspace,
+        handler,
+        core,
+        mailbox,
+    })
+}
+
+/// The next batch from a standby's tail; never ready without one.
+async fn next_batch(tail: &mut Option<mpsc::Receiver<Vec<Fetched>>>) -> Option<Vec<Fetched>> {
+    match tail {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+fn close(core: &mut PartitionCore) {
     match core.close() {
         Ok(()) => tracing::debug!("partition stopped; store closed"),
         Err(error) => tracing::error!(%error, "closing the partition's store failed"),

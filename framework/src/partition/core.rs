@@ -55,6 +55,8 @@ pub(crate) struct PartitionCore {
     pub(super) buf: Vec<u8>,
     /// The changelog pipeline, once the partition masters a changelog.
     pub(super) log: Option<Pipeline>,
+    /// Whether this replica is a standby: it applies its changelog and takes no writes.
+    pub(super) standby: bool,
 }
 
 impl PartitionCore {
@@ -80,12 +82,24 @@ impl PartitionCore {
             batch: WriteBatch::new(),
             buf: Vec::new(),
             log: None,
+            standby: false,
         })
     }
 
     /// From now on, writes go through `pipeline` (the partition masters its changelog).
     pub(crate) fn attach(&mut self, pipeline: Pipeline) {
         self.log = Some(pipeline);
+        self.standby = false;
+    }
+
+    /// From now on the partition is a standby: it applies what its changelog's tail hands it
+    /// and refuses writes ([`StateError::Standby`]). A master's writes still in flight are
+    /// dropped with `why`: their callers get [`AskError::NotWritten`]
+    /// (crate::keyspace::AskError::NotWritten).
+    pub(crate) fn detach(&mut self, why: &crate::changelog::ChangelogError) {
+        self.failed(why);
+        self.log = None;
+        self.standby = true;
     }
 
     /// Per state, the offset of the last changelog record applied (`None`: none yet).
@@ -106,9 +120,10 @@ impl PartitionCore {
     /// The offset of the last write of `state`: a changelog offset when the partition has a
     /// changelog, otherwise the partition's sequence.
     fn state_offset(&self, state: usize) -> u64 {
-        match &self.log {
-            Some(_) => self.offsets.get(state).copied().flatten().unwrap_or(0),
-            None => self.offset,
+        if self.log.is_some() || self.standby {
+            self.offsets.get(state).copied().flatten().unwrap_or(0)
+        } else {
+            self.offset
         }
     }
 
@@ -236,6 +251,9 @@ impl PartitionCore {
     pub(crate) fn commit(&mut self, write: Write<'_>) -> Result<(), StateError> {
         if self.log.is_some() {
             return self.stage(write);
+        }
+        if self.standby {
+            return Err(StateError::Standby);
         }
         let schema_id = self.def(write.state)?.schemas.value_id;
         let change = Change {

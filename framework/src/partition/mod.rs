@@ -14,10 +14,13 @@ mod handle;
 mod handler;
 mod overlay;
 mod pipeline;
+mod status;
 
-pub(crate) use actor::{Job, run};
+pub(crate) use actor::{Job, Parts, run, serve};
 pub(crate) use apply::CHECKPOINTS;
 pub use context::Context;
-pub(crate) use handle::PartitionHandle;
+pub(crate) use handle::{PartitionHandle, Replica};
 pub use handler::{Handler, Handles, Message, StateOnly};
 pub(crate) use pipeline::Pipeline;
+pub(crate) use status::ReplicaStatus;
+pub use status::Role;

@@ -27,6 +27,9 @@ pub enum StateError {
     /// [`State::insert`](super::State::insert) of a key that already has a value.
     #[error("the key already has a value")]
     AlreadyExists,
+    /// A write on a standby replica: writes go to the partition's master.
+    #[error("this replica of the partition is a standby: writes go to its master")]
+    Standby,
     /// A key that cannot be stored or read back (for example a key type with a map in it).
     #[error(transparent)]
     Key(#[from] KeyError),

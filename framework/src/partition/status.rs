@@ -1,0 +1,108 @@
+//! [`ReplicaStatus`]: what this node's replica of a partition is doing right now, shared by the
+//! replica's supervisor (which sets it), the partition's handle (which routes by it) and
+//! `/cluster` (which shows it).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::watch;
+
+/// The role of this node's replica of a partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// It serves reads and writes (in embedded mode every partition is master).
+    Master,
+    /// It tails the changelog and serves stale reads and subscriptions only.
+    Standby,
+    /// It is changing roles (catching up before serving as master, or stepping down).
+    Moving,
+    /// This node holds no replica of the partition.
+    Remote,
+}
+
+impl Role {
+    /// The role's name, as `/cluster` shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Master => "master",
+            Role::Standby => "standby",
+            Role::Moving => "moving",
+            Role::Remote => "remote",
+        }
+    }
+}
+
+/// What this node's replica of a partition is doing: its role, the epoch of its mastership,
+/// and (as a standby) how far it is behind the log.
+#[derive(Debug)]
+pub(crate) struct ReplicaStatus {
+    role: watch::Sender<Role>,
+    epoch: AtomicU64,
+    /// Records behind the log; `u64::MAX` when not known.
+    lag: AtomicU64,
+    /// Records read from the log into the store (by the standby's tail and at promotions).
+    replayed: AtomicU64,
+}
+
+impl ReplicaStatus {
+    /// A status with `role`, epoch 0 and no lag.
+    pub(crate) fn new(role: Role) -> Self {
+        ReplicaStatus {
+            role: watch::Sender::new(role),
+            epoch: AtomicU64::new(0),
+            lag: AtomicU64::new(0),
+            replayed: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn role(&self) -> Role {
+        *self.role.borrow()
+    }
+
+    pub(crate) fn set_role(&self, role: Role) {
+        self.role.send_replace(role);
+    }
+
+    /// Waits until the replica has a role (is no longer [`Role::Moving`]).
+    pub(crate) async fn settled(&self) {
+        let mut role = self.role.subscribe();
+        let _ = role.wait_for(|r| *r != Role::Moving).await;
+    }
+
+    /// Records read from the log into the replica's store since the node started.
+    pub(crate) fn replayed(&self) -> u64 {
+        self.replayed.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn add_replayed(&self, records: u64) {
+        self.replayed.fetch_add(records, Ordering::AcqRel);
+    }
+
+    /// Waits until the replica is master, at most until `deadline`; says whether it is.
+    pub(crate) async fn wait_master(&self, deadline: tokio::time::Instant) -> bool {
+        let mut role = self.role.subscribe();
+        matches!(
+            tokio::time::timeout_at(deadline, role.wait_for(|r| *r == Role::Master)).await,
+            Ok(Ok(_))
+        )
+    }
+
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn set_epoch(&self, epoch: u64) {
+        self.epoch.store(epoch, Ordering::Release);
+    }
+
+    /// Records behind the log, if known (0 for a master).
+    pub(crate) fn lag(&self) -> Option<u64> {
+        match self.lag.load(Ordering::Acquire) {
+            u64::MAX => None,
+            lag => Some(lag),
+        }
+    }
+
+    pub(crate) fn set_lag(&self, lag: Option<u64>) {
+        self.lag.store(lag.unwrap_or(u64::MAX), Ordering::Release);
+    }
+}
