@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use affinity_avro::{Schema, encode_value};
 use affinity_protocol::session::{Config, Session, SubId};
-use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -220,44 +220,14 @@ impl Client {
         handle
     }
 
-    /// Encodes `key` with the key schema of `state` in `keyspace` (fetched from the registry).
-    #[wasm_bindgen(js_name = encodeKey)]
-    pub fn encode_key(&self, keyspace: String, state: String, key: JsValue) -> Promise {
+    /// Encodes `value` with the latest schema of registry subject `subject` (fetched once);
+    /// `what` names it in errors. A missing subject is a `SchemaError` "schema-not-found".
+    #[wasm_bindgen(js_name = encodeSubject)]
+    pub fn encode_subject(&self, subject: String, value: JsValue, what: String) -> Promise {
         let rc = self.inner.clone();
         future_to_promise(async move {
-            let schema = key_schema(&rc, &keyspace, &state).await?;
-            Ok(Uint8Array::from(encode_with(&schema, &key, "the key")?.as_slice()).into())
-        })
-    }
-
-    /// Encodes `key` and `message` for a publish to `keyspace`, with the schemas the node
-    /// registered under `<keyspace>-published-key` and `<keyspace>-published-value` (fetched
-    /// once): resolves to `[keyBytes, messageBytes]`, or rejects with a `SchemaError`
-    /// "no-publish" when the keyspace accepts no published messages (or does not exist), or a
-    /// `ValueError` "invalid-value" when a value does not fit its schema.
-    #[wasm_bindgen(js_name = encodePublished)]
-    pub fn encode_published(&self, keyspace: String, key: JsValue, message: JsValue) -> Promise {
-        let rc = self.inner.clone();
-        future_to_promise(async move {
-            let out = Array::new();
-            for (part, value, label) in [("key", key, "the key"), ("value", message, "the message")]
-            {
-                let subject = format!("{keyspace}-published-{part}");
-                let schema = subject_schema(&rc, &subject, &|| {
-                    error(
-                        Kind::Schema,
-                        "no-publish",
-                        format!(
-                            "keyspace {keyspace} accepts no published messages, or the node has no such keyspace (no schema under {subject})"
-                        ),
-                    )
-                })
-                .await?;
-                out.push(&Uint8Array::from(
-                    encode_with(&schema, &value, label)?.as_slice(),
-                ));
-            }
-            Ok(out.into())
+            let schema = subject_schema(&rc, &subject, None).await?;
+            Ok(Uint8Array::from(encode_with(&schema, &value, &what)?.as_slice()).into())
         })
     }
 
@@ -406,22 +376,28 @@ fn encode_with(schema: &Schema, js: &JsValue, what: &str) -> Result<Vec<u8>, JsV
 
 /// The key schema of `keyspace`/`state`: subject `<keyspace>-<state>-key`, cached.
 async fn key_schema(rc: &Shared, keyspace: &str, state: &str) -> Result<Arc<Schema>, JsValue> {
-    subject_schema(rc, &format!("{keyspace}-{state}-key"), &|| {
-        error(
-            Kind::Schema,
-            "unknown-state",
-            format!("no key schema for {keyspace}/{state}: the node has no such keyspace or state"),
-        )
-    })
+    subject_schema(
+        rc,
+        &format!("{keyspace}-{state}-key"),
+        Some(&|| {
+            error(
+                Kind::Schema,
+                "unknown-state",
+                format!(
+                    "no key schema for {keyspace}/{state}: the node has no such keyspace or state"
+                ),
+            )
+        }),
+    )
     .await
 }
 
 /// The latest schema of registry subject `subject`, cached; `missing()` is the error when the
-/// node has no such subject.
+/// node has no such subject (default: the fetch's "schema-not-found").
 async fn subject_schema(
     rc: &Shared,
     subject: &str,
-    missing: &dyn Fn() -> JsValue,
+    missing: Option<&dyn Fn() -> JsValue>,
 ) -> Result<Arc<Schema>, JsValue> {
     let (f, base) = {
         let inner = rc.borrow();
@@ -431,17 +407,17 @@ async fn subject_schema(
         (inner.fetch.clone(), inner.http_base.clone())
     };
     let url = format!("{base}/schemas/subjects/{subject}/versions/latest");
-    let schema = fetch_schema(&f, &url).await.map_err(|e| {
-        if Reflect::get(&e, &"code".into())
-            .ok()
-            .and_then(|c| c.as_string())
-            .as_deref()
-            == Some("schema-not-found")
+    let schema = fetch_schema(&f, &url).await.map_err(|e| match missing {
+        Some(missing)
+            if Reflect::get(&e, &"code".into())
+                .ok()
+                .and_then(|c| c.as_string())
+                .as_deref()
+                == Some("schema-not-found") =>
         {
             missing()
-        } else {
-            e
         }
+        _ => e,
     })?;
     rc.borrow_mut()
         .subject_schemas

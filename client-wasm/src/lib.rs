@@ -7,9 +7,9 @@
 //! `dev/build-js` builds both.
 //!
 //! - [`Client`]: `new Client(url, options)`, `subscribe(keyspace, state, key, onValue,
-//!   onError)` → [`Subscription`] (`close()`), `encodePublished` and `publishEncoded` (the
-//!   package's `publish` is the two in call order), `request` (HTTP with `Avro` bodies),
-//!   `encodeKey`, connection-state listeners, `close()`.
+//!   onError)` → [`Subscription`] (`close()`), `publishEncoded`, `request` (HTTP with `Avro`
+//!   bodies), `encodeSubject` (a value encoded with a registry subject's schema: the package's
+//!   `encodeKey` and `publish` build on it), connection-state listeners, `close()`.
 //! - Writer schemas are fetched by id from the node's registry (`/schemas/schemas/ids/{id}`)
 //!   and cached; key schemas from the subject `<keyspace>-<state>-key`, the schemas of
 //!   published keys and messages from `<keyspace>-published-key` and `-value`.

@@ -2,7 +2,7 @@
 // entry points, which load the wasm first.
 import { Client as WasmClient, AvroType as WasmAvroType, schemaToTypeScript } from './wasm/affinity_wasm.js';
 import { compileDecoder } from './avro.js';
-import { AffinityError, ConnectionError } from './errors.js';
+import { AffinityError, ConnectionError, SchemaError } from './errors.js';
 
 export { schemaToTypeScript };
 export * from './errors.js';
@@ -88,26 +88,32 @@ export class Client {
   }
 
   /** The Avro bytes of `key` for `state` in `keyspace` (its key schema comes from the node). */
-  encodeKey(keyspace, state, key) { return this.#inner.encodeKey(keyspace, state, key); }
+  encodeKey(keyspace, state, key) {
+    return this.#encode(`${keyspace}-${state}-key`, key, 'key', 'unknown-state', `no key schema for ${keyspace}/${state}: no such keyspace or state`);
+  }
 
-  /**
-   * Sends `message` to the handler of `key` in `keyspace`; resolves when the handler accepted
-   * it. Both are JS values, encoded with the keyspace's published key and message schemas
-   * (fetched from the node once). Publishes are sent in the order they are called.
-   */
+  /** Sends `message` to the handler of `key` in `keyspace` (JS values); resolves once accepted. */
   publish(keyspace, key, message) {
-    return this.#send(keyspace, () => this.#inner.encodePublished(keyspace, key, message));
+    const encode = (part, value, what) => this.#encode(`${keyspace}-published-${part}`, value, what, 'no-publish',
+      `keyspace ${keyspace} accepts no published messages (or does not exist)`);
+    return this.#send(keyspace, () => Promise.all([encode('key', key, 'key'), encode('value', message, 'message')]));
   }
 
   /** `publish` with the key and message already Avro-encoded (Uint8Arrays). */
   publishEncoded(keyspace, key, message) { return this.#send(keyspace, () => [key, message]); }
 
+  // Each publish is encoded after the earlier ones (schema fetches must not reorder them).
   #encoded = Promise.resolve();
-  /** Encodes (after every earlier publish is encoded: schema fetches must not reorder them), then sends. */
   #send(keyspace, encode) {
     const encoded = this.#encoded.then(encode);
     this.#encoded = encoded.catch(() => {});
     return encoded.then(([key, message]) => this.#inner.publishEncoded(keyspace, key, message));
+  }
+
+  #encode(subject, value, what, code, missing) {
+    return this.#inner.encodeSubject(subject, value, `the ${what}`).catch((e) => {
+      throw e?.code === 'schema-not-found' ? new SchemaError(code, missing) : e;
+    });
   }
 
   /**

@@ -133,6 +133,9 @@ test('publish sends JS values to the key\'s handler; refused and invalid ones ch
   await client.publishEncoded('graph', Long.toBuffer(70), Rename.toBuffer({ name: 'as bytes' }));
   await until('the rename from bytes', () => v70.latest()?.v?.name === 'as bytes');
   const seen = v70.seen.length;
+  // encodeKey gives a state key's bytes the same way (here a long, like the published key).
+  assert.deepEqual(await client.encodeKey('graph', 'vertices', 70), Long.toBuffer(70));
+  await assert.rejects(client.encodeKey('graph', 'nope', 70), (e) => e instanceof SchemaError && e.code === 'unknown-state');
 
   // Refused by the handler (no vertex 71: a rename does not create one): a ServerError with
   // the handler's reason.
