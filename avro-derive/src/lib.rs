@@ -13,7 +13,8 @@ mod internals;
 
 use proc_macro::TokenStream;
 
-/// Derives `affinity_avro::Avro`: a schema, `encode`/`decode` and deltas.
+/// Derives `affinity_avro::Avro`: a schema, `encode`/`decode` and deltas (and, for a type with a
+/// lifetime, `affinity_avro::AvroBorrow` instead).
 ///
 /// ```
 /// use affinity_avro::{Avro, from_slice, to_vec};
@@ -102,13 +103,40 @@ use proc_macro::TokenStream;
 /// - `#[avro(default)]`: on one variant of a unit enum, the enum's `default` symbol, which a
 ///   reader uses for a symbol it does not know.
 ///
+/// # Borrowed decoding
+///
+/// A type with one lifetime parameter implements `affinity_avro::AvroBorrow<'a>` instead of
+/// `Avro`: its `&'a str` (string), `&'a [u8]` (bytes), `Cow<'a, str>` and `Cow<'a, [u8]>`
+/// fields — also inside `Option`, `Vec`, `Box` and maps, whose keys may be `&'a str` or
+/// `Cow<'a, str>` — point into the input of `affinity_avro::from_slice_borrowed`, as serde's
+/// borrowed fields do. Its schema and encoding are those of the same type with owned fields.
+/// Field types that do not mention the lifetime go through their `Avro` impls. Borrowed types
+/// have no deltas, JSON or schema resolution; use the owned type for those.
+///
+/// ```
+/// use affinity_avro::{Avro, AvroBorrow, from_slice_borrowed, to_vec};
+///
+/// #[derive(Avro)]
+/// struct Event { kind: String, tags: Vec<String>, at: i64 }
+///
+/// #[derive(Avro, Debug, PartialEq)]
+/// #[avro(name = "Event")]
+/// struct EventRef<'a> { kind: &'a str, tags: Vec<&'a str>, at: i64 }
+///
+/// let bytes = to_vec(&Event { kind: "click".into(), tags: vec!["ui".into()], at: 7 });
+/// let e: EventRef<'_> = from_slice_borrowed(&bytes).unwrap();
+/// assert_eq!(e, EventRef { kind: "click", tags: vec!["ui"], at: 7 });
+/// assert_eq!(EventRef::borrowed_schema().fingerprint(), Event::fingerprint());
+/// ```
+///
 /// # Compile errors
 ///
 /// Names are checked against Avro's `[A-Za-z_][A-Za-z0-9_]*`, duplicate names after renaming
 /// are errors, and a field type with no Avro mapping — `u64`, `usize`, `u128`, `i128`,
-/// `isize`, `u8` or `char` alone, tuples, references, raw pointers, maps whose key is not
-/// `String`, `Option<Option<T>>`, arrays other than `[u8; N]` — is an error naming the field
-/// and what to use instead. Other types without an `Avro` impl fail rustc's `T: Avro` check.
+/// `isize`, `u8` or `char` alone, tuples, references other than the borrowed ones above (and
+/// any reference in a type without a lifetime), a second lifetime parameter, raw pointers, maps
+/// whose key is not a string, `Option<Option<T>>`, arrays other than `[u8; N]` — is an error
+/// naming the field and what to use instead. Other types without an `Avro` impl fail rustc's `T: Avro` check.
 ///
 /// # Codec and deltas
 ///

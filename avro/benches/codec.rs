@@ -15,10 +15,12 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, UNIX_EPOCH};
 
-use affinity_avro::{Avro, from_slice};
+use affinity_avro::{Avro, from_slice, from_slice_borrowed};
+use corpus::borrowed::OrderRef;
 use corpus::{Address, LineItem, Order, Small, Status};
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The same records as plain serde types: what apache-avro's serde path and postcard take.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -76,6 +78,100 @@ struct OrderSerde {
     note: Option<String>,
     discount_rate: f64,
     loyalty_points: i32,
+}
+
+/// `OrderSerde` with borrowed strings: serde's `&'a str` / `#[serde(borrow)] Cow<'a, str>`,
+/// the same shape as `corpus::borrowed::OrderRef`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+struct AddressRefSerde<'a> {
+    street: &'a str,
+    city: &'a str,
+    #[serde(borrow)]
+    zip: Cow<'a, str>,
+    country: &'a str,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+struct LineItemRefSerde<'a> {
+    sku: &'a str,
+    quantity: i32,
+    unit_price_cents: i64,
+}
+
+/// `K` is the map key: `&'a str` where the codec can borrow keys (postcard), `String` where it
+/// cannot (apache-avro's `from_value` hands out map keys as owned strings).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+struct OrderRefSerde<'a, K: Eq + std::hash::Hash> {
+    id: uuid::Uuid,
+    customer_id: i64,
+    customer_name: &'a str,
+    email: &'a str,
+    phone: Option<&'a str>,
+    status: StatusSerde,
+    created_at: i64,
+    updated_at: Option<i64>,
+    #[serde(borrow)]
+    shipping: AddressRefSerde<'a>,
+    #[serde(borrow)]
+    billing: Option<AddressRefSerde<'a>>,
+    #[serde(borrow)]
+    items: Vec<LineItemRefSerde<'a>>,
+    #[serde(borrow)]
+    tags: Vec<&'a str>,
+    #[serde(borrow)]
+    attributes: HashMap<K, &'a str>,
+    total_cents: i64,
+    tax_cents: i64,
+    currency: &'a str,
+    gift: bool,
+    note: Option<&'a str>,
+    discount_rate: f64,
+    loyalty_points: i32,
+}
+
+impl<'a, K: Eq + std::hash::Hash + From<&'a str>> OrderRefSerde<'a, K> {
+    fn of(o: &'a OrderSerde) -> Self {
+        let addr = |a: &'a AddressSerde| AddressRefSerde {
+            street: &a.street,
+            city: &a.city,
+            zip: Cow::Borrowed(&a.zip),
+            country: &a.country,
+        };
+        OrderRefSerde {
+            id: o.id,
+            customer_id: o.customer_id,
+            customer_name: &o.customer_name,
+            email: &o.email,
+            phone: o.phone.as_deref(),
+            status: o.status,
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+            shipping: addr(&o.shipping),
+            billing: o.billing.as_ref().map(addr),
+            items: o
+                .items
+                .iter()
+                .map(|i| LineItemRefSerde {
+                    sku: &i.sku,
+                    quantity: i.quantity,
+                    unit_price_cents: i.unit_price_cents,
+                })
+                .collect(),
+            tags: o.tags.iter().map(String::as_str).collect(),
+            attributes: o
+                .attributes
+                .iter()
+                .map(|(k, v)| (K::from(k.as_str()), v.as_str()))
+                .collect(),
+            total_cents: o.total_cents,
+            tax_cents: o.tax_cents,
+            currency: &o.currency,
+            gift: o.gift,
+            note: o.note.as_deref(),
+            discount_rate: o.discount_rate,
+            loyalty_points: o.loyalty_points,
+        }
+    }
 }
 
 fn small() -> (Small, SmallSerde) {
@@ -195,7 +291,7 @@ fn order() -> (Order, OrderSerde) {
 /// Benchmarks one record type three ways, after checking that all three agree on the data.
 fn compare<A, S>(c: &mut Criterion, group: &str, ours: &A, theirs: &S)
 where
-    A: Avro + PartialEq + std::fmt::Debug,
+    A: Avro + Clone + PartialEq + std::fmt::Debug,
     S: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,
 {
     let schema = apache_avro::Schema::parse_str(&A::schema().to_json())
@@ -267,6 +363,69 @@ where
             black_box(postcard::from_bytes::<S>(black_box(&postcard_bytes)).expect("postcard"))
         })
     });
+    // Not a decoder: cloning the decoded value makes the same heap allocations (and frees them
+    // again) without reading or validating anything — a floor for any decoder that produces
+    // this owned type with this allocator.
+    g.bench_function("clone-floor", |b| {
+        b.iter(|| black_box(black_box(ours).clone()))
+    });
+    g.finish();
+}
+
+/// Decode of the realistic record into types whose strings borrow from the input: ours
+/// (`OrderRef`, `#[derive(Avro)]` with a lifetime) against apache-avro's serde path into the same
+/// borrowed serde type (`from_avro_datum` + `from_value`, which borrows from apache-avro's
+/// `Value`) and postcard's (`from_bytes`, borrowing from its bytes). Same bytes as the owned
+/// benchmark; each side's result is checked against the data first.
+fn borrowed(c: &mut Criterion, ours: &Order, theirs: &OrderSerde) {
+    let schema = apache_avro::Schema::parse_str(&Order::schema().to_json()).expect("schema");
+    let our_bytes = affinity_avro::to_vec(ours);
+    let apache_bytes =
+        apache_avro::to_avro_datum(&schema, apache_avro::to_value(theirs).expect("to_value"))
+            .expect("to_avro_datum");
+    let postcard_bytes = postcard::to_allocvec(theirs).expect("postcard");
+    type ApacheRef<'a> = OrderRefSerde<'a, String>;
+    type PostcardRef<'a> = OrderRefSerde<'a, &'a str>;
+    let mine: OrderRef<'_> = from_slice_borrowed(&our_bytes).expect("borrowed decode");
+    assert!(
+        mine.matches(ours),
+        "borrowed decode agrees with the owned value"
+    );
+    let mine: OrderRef<'_> = from_slice_borrowed(&apache_bytes).expect("borrowed decode");
+    assert!(mine.matches(ours), "borrowed decode of apache-avro's bytes");
+    let v = apache_avro::from_avro_datum(&schema, &mut &apache_bytes[..], None).expect("datum");
+    assert_eq!(
+        apache_avro::from_value::<ApacheRef<'_>>(&v).expect("from_value"),
+        ApacheRef::of(theirs)
+    );
+    assert_eq!(
+        postcard::from_bytes::<PostcardRef<'_>>(&postcard_bytes).expect("postcard"),
+        PostcardRef::of(theirs)
+    );
+
+    let mut g = c.benchmark_group("realistic_borrowed/decode");
+    g.bench_function("affinity-avro", |b| {
+        b.iter(|| {
+            black_box(from_slice_borrowed::<OrderRef<'_>>(black_box(&our_bytes)).expect("decode"))
+        })
+    });
+    g.bench_function("apache-avro", |b| {
+        b.iter(|| {
+            let v = apache_avro::from_avro_datum(&schema, &mut black_box(&apache_bytes[..]), None)
+                .expect("from_avro_datum");
+            // The borrowed struct cannot outlive `v`; it is dropped inside the iteration too.
+            let r = apache_avro::from_value::<ApacheRef<'_>>(&v).expect("from_value");
+            black_box(&r);
+        })
+    });
+    g.bench_function("postcard", |b| {
+        b.iter(|| {
+            black_box(
+                postcard::from_bytes::<PostcardRef<'_>>(black_box(&postcard_bytes))
+                    .expect("postcard"),
+            )
+        })
+    });
     g.finish();
 }
 
@@ -279,6 +438,7 @@ fn codecs(c: &mut Criterion) {
     compare(c, "small", &s, &t);
     let (o, p) = order();
     compare(c, "realistic", &o, &p);
+    borrowed(c, &o, &p);
 }
 
 criterion_group! {

@@ -22,6 +22,7 @@
 //! |---|---|
 //! | the schema model: parse, canonical form, Rabin fingerprint, full names | [`Schema`], [`schema`] |
 //! | `#[derive(Avro)]` and the [`Avro`] trait: a `&'static` schema and direct binary codecs | [`Avro`], [`to_vec`], [`from_slice`] |
+//! | decoding that borrows strings and bytes from the input (`&'a str`, `Cow<'a, str>`) | [`AvroBorrow`], [`from_slice_borrowed`] |
 //! | any datum against a schema, for tools and the browser | [`Value`], [`decode_value`], [`encode_value`] |
 //! | data written with another schema (evolution) | [`Resolver`], [`TypedResolver`], [`from_slice_with`] |
 //! | BACKWARD / FORWARD / FULL (transitive) checks | [`Compatibility`], [`can_read`] |
@@ -50,7 +51,10 @@ mod value;
 /// `#[derive(Avro)]`: see the `affinity-avro-derive` crate.
 #[cfg(feature = "derive")]
 pub use affinity_avro_derive::Avro;
-pub use codec::{Avro, SchemaWriter, build_schema, from_slice, to_vec};
+pub use codec::{
+    Avro, AvroBorrow, AvroMapKey, SchemaWriter, build_schema, from_slice, from_slice_borrowed,
+    to_vec, to_vec_borrowed,
+};
 #[cfg(feature = "decimal")]
 pub use codec::{Decimal, DecimalError};
 pub use codec::{TimestampMicros, TimestampMillis};

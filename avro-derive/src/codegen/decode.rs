@@ -14,8 +14,9 @@ pub(crate) fn decode(g: &Gen<'_>) -> TokenStream {
     match &g.c.data {
         Data::Record(fields) => record(g, &quote!(Self), Style::Named, fields),
         Data::Transparent(f) => {
-            let t = g.as_avro(f.ty);
-            quote!(#ok(Self(#t::decode(#r)?)))
+            let v = g.via(f.ty);
+            let (t, dec) = (&v.ty, &v.decode);
+            quote!(#ok(Self(#t::#dec(#r)?)))
         }
         Data::Fixed(..) => quote!(#ok(Self(#r.read_array()?))),
         Data::UnitEnum(variants) => {
@@ -66,9 +67,10 @@ fn branch(g: &Gen<'_>, v: &Variant<'_>) -> TokenStream {
     let id = v.ident;
     match (v.style, v.fields.first()) {
         (Style::Newtype, Some(f)) => {
-            let t = g.as_avro(f.ty);
+            let v = g.via(f.ty);
+            let (t, dec) = (&v.ty, &v.decode);
             let r = &g.r;
-            quote!(::core::result::Result::Ok(Self::#id(#t::decode(#r)?)))
+            quote!(::core::result::Result::Ok(Self::#id(#t::#dec(#r)?)))
         }
         _ => record(g, &quote!(Self::#id), v.style, &v.fields),
     }
@@ -85,8 +87,9 @@ fn record(g: &Gen<'_>, path: &TokenStream, style: Style, fields: &[Field<'_>]) -
                 None => quote!(::core::default::Default::default()),
             }
         } else {
-            let t = g.as_avro(f.ty);
-            quote!(#t::decode(#r)?)
+            let v = g.via(f.ty);
+            let (t, dec) = (&v.ty, &v.decode);
+            quote!(#t::#dec(#r)?)
         }
     });
     let build = match style {

@@ -16,8 +16,9 @@ pub(crate) fn encode(g: &Gen<'_>) -> TokenStream {
                 .filter(|f| !f.attrs.skipped())
                 .map(|f| {
                     let m = &f.member;
-                    let t = g.as_avro(f.ty);
-                    quote!(#t::encode(&self.#m, #out);)
+                    let v = g.via(f.ty);
+                    let (t, enc) = (&v.ty, &v.encode);
+                    quote!(#t::#enc(&self.#m, #out);)
                 })
                 .collect();
             if writes.is_empty() {
@@ -27,8 +28,9 @@ pub(crate) fn encode(g: &Gen<'_>) -> TokenStream {
             }
         }
         Data::Transparent(f) => {
-            let t = g.as_avro(f.ty);
-            quote!(#t::encode(&self.0, #out);)
+            let v = g.via(f.ty);
+            let (t, enc) = (&v.ty, &v.encode);
+            quote!(#t::#enc(&self.0, #out);)
         }
         Data::Fixed(..) => quote!(#out.extend_from_slice(&self.0);),
         Data::UnitEnum(variants) => {
@@ -52,9 +54,10 @@ pub(crate) fn encode(g: &Gen<'_>) -> TokenStream {
                     .enumerate()
                     .filter(|(_, f)| !f.attrs.skipped());
                 let writes = fields.map(|(j, f)| {
-                    let t = g.as_avro(f.ty);
+                    let v = g.via(f.ty);
+                    let (t, enc) = (&v.ty, &v.encode);
                     let local = field_local(j);
-                    quote!(#t::encode(#local, #out);)
+                    quote!(#t::#enc(#local, #out);)
                 });
                 quote!(#pattern => { #index #(#writes)* })
             });

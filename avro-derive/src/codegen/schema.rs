@@ -22,8 +22,9 @@ pub(crate) fn min_size(g: &Gen<'_>) -> TokenStream {
                 .iter()
                 .filter(|f| !f.attrs.skipped())
                 .map(|f| {
-                    let t = g.as_avro(f.ty);
-                    quote!(#t::MIN_SIZE)
+                    let v = g.via(f.ty);
+                    let (t, min) = (&v.ty, &v.min_size);
+                    quote!(#t::#min)
                 })
                 .collect();
             if sizes.is_empty() {
@@ -33,8 +34,9 @@ pub(crate) fn min_size(g: &Gen<'_>) -> TokenStream {
             }
         }
         Data::Transparent(f) => {
-            let t = g.as_avro(f.ty);
-            quote!(#t::MIN_SIZE)
+            let v = g.via(f.ty);
+            let (t, min) = (&v.ty, &v.min_size);
+            quote!(#t::#min)
         }
         Data::Fixed(_, len) => quote!(#len),
         Data::UnitEnum(_) | Data::Union(_) => quote!(1),
@@ -110,8 +112,9 @@ pub(crate) fn write_schema(g: &Gen<'_>) -> TokenStream {
             named(g, "fixed", &name, &namespace, j)
         }
         Data::Transparent(f) => {
-            let t = g.as_avro(f.ty);
-            quote!(#t::write_schema(#w);)
+            let v = g.via(f.ty);
+            let (t, ws) = (&v.ty, &v.write_schema);
+            quote!(#t::#ws(#w);)
         }
         Data::UnitEnum(variants) => {
             let mut j = Json::default();
@@ -165,8 +168,9 @@ fn branch(g: &Gen<'_>, i: usize, v: &Variant<'_>, ns: &TokenStream) -> TokenStre
     let code = if v.style == Style::Newtype {
         match v.fields.first() {
             Some(f) => {
-                let t = g.as_avro(f.ty);
-                quote!(#t::write_schema(#w);)
+                let v = g.via(f.ty);
+                let (t, ws) = (&v.ty, &v.write_schema);
+                quote!(#t::#ws(#w);)
             }
             None => quote!(),
         }
@@ -244,8 +248,9 @@ fn record_fields(g: &Gen<'_>, j: &mut Json, fields: &[Field<'_>]) {
             j.raw(&format!(",\"aliases\":[{}]", list.join(",")));
         }
         j.raw(",\"type\":");
-        let t = g.as_avro(f.ty);
-        j.code(quote!(#t::write_schema(#w);));
+        let v = g.via(f.ty);
+        let (t, ws) = (&v.ty, &v.write_schema);
+        j.code(quote!(#t::#ws(#w);));
         match &f.attrs.default {
             Some(d) => j.raw(&format!(",\"default\":{}", d.json)),
             None if f.is_option() => j.raw(",\"default\":null"),

@@ -126,6 +126,12 @@ impl<'a> Container<'a> {
         })
     }
 
+    /// The type's lifetime parameter, which borrowed fields borrow the input for (a second one
+    /// is an error).
+    pub(crate) fn lifetime(&self) -> Option<&'a syn::Lifetime> {
+        self.generics.lifetimes().next().map(|l| &l.lifetime)
+    }
+
     /// Whether the type has type or const parameters (one schema per instantiation).
     pub(crate) fn is_generic(&self) -> bool {
         self.generics.type_params().next().is_some()

@@ -15,13 +15,14 @@ use super::ty;
 
 /// Records every problem of `c` in `cx`.
 pub(crate) fn check(cx: &mut Ctxt, c: &Container<'_>) {
-    for lt in c.generics.lifetimes() {
+    for lt in c.generics.lifetimes().skip(1) {
         cx.error_spanned(
             lt,
-            "Avro types own their data, so they cannot have lifetime parameters; use owned \
-             types such as `String`",
+            "a type deriving `Avro` takes at most one lifetime parameter, the input's that \
+             `&'a str`, `&'a [u8]` and `Cow<'a, str>` fields borrow from",
         );
     }
+    let lt = c.lifetime();
     container_names(cx, c);
     if let Some(fixed) = &c.attrs.fixed
         && !matches!(c.data, Data::Fixed(..))
@@ -32,7 +33,7 @@ pub(crate) fn check(cx: &mut Ctxt, c: &Container<'_>) {
         );
     }
     match &c.data {
-        Data::Record(fields) => record_fields(cx, fields),
+        Data::Record(fields) => record_fields(cx, fields, lt),
         Data::Transparent(field) => {
             for (k, key) in keys_among(
                 &c.attrs.keys,
@@ -46,9 +47,9 @@ pub(crate) fn check(cx: &mut Ctxt, c: &Container<'_>) {
                     ),
                 );
             }
-            newtype_field(cx, field);
+            newtype_field(cx, field, lt);
         }
-        Data::Fixed(field, _) => newtype_field(cx, field),
+        Data::Fixed(field, _) => newtype_field(cx, field, lt),
         Data::UnitEnum(variants) => unit_variants(cx, variants),
         Data::Union(variants) => {
             for (k, key) in keys_among(&c.attrs.keys, &["alias", "doc"]) {
@@ -60,7 +61,7 @@ pub(crate) fn check(cx: &mut Ctxt, c: &Container<'_>) {
                     ),
                 );
             }
-            union_variants(cx, variants);
+            union_variants(cx, variants, lt);
         }
     }
 }
@@ -102,14 +103,14 @@ fn field_at(f: &Field<'_>) -> TokenStream {
 }
 
 /// The fields of a record (a struct, or a struct or tuple variant).
-fn record_fields(cx: &mut Ctxt, fields: &[Field<'_>]) {
+fn record_fields(cx: &mut Ctxt, fields: &[Field<'_>], lt: Option<&syn::Lifetime>) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for f in fields {
         if f.attrs.skipped() {
             skipped_field(cx, f);
             continue;
         }
-        if let Some(e) = ty::unsupported(f.ty, &f.describe()) {
+        if let Some(e) = ty::unsupported(f.ty, &f.describe(), lt) {
             cx.push(e);
         }
         if !is_name(&f.name) {
@@ -163,7 +164,7 @@ fn skipped_field(cx: &mut Ctxt, f: &Field<'_>) {
 }
 
 /// The single field of a newtype struct or newtype variant.
-fn newtype_field(cx: &mut Ctxt, f: &Field<'_>) {
+fn newtype_field(cx: &mut Ctxt, f: &Field<'_>, lt: Option<&syn::Lifetime>) {
     for key in &f.attrs.keys {
         let name = key.to_token_stream().to_string();
         cx.error_spanned(
@@ -174,7 +175,7 @@ fn newtype_field(cx: &mut Ctxt, f: &Field<'_>) {
             ),
         );
     }
-    if let Some(e) = ty::unsupported(f.ty, "the newtype's field") {
+    if let Some(e) = ty::unsupported(f.ty, "the newtype's field", lt) {
         cx.push(e);
     }
 }
@@ -217,7 +218,7 @@ fn unit_variants(cx: &mut Ctxt, variants: &[Variant<'_>]) {
     }
 }
 
-fn union_variants(cx: &mut Ctxt, variants: &[Variant<'_>]) {
+fn union_variants(cx: &mut Ctxt, variants: &[Variant<'_>], lt: Option<&syn::Lifetime>) {
     let mut records: HashMap<&str, String> = HashMap::new();
     let mut branches: HashMap<String, String> = HashMap::new();
     for v in variants {
@@ -230,7 +231,7 @@ fn union_variants(cx: &mut Ctxt, variants: &[Variant<'_>]) {
         }
         if v.style != Style::Newtype {
             variant_name(cx, v, "record name");
-            record_fields(cx, &v.fields);
+            record_fields(cx, &v.fields, lt);
             if let Some(first) = records.insert(&v.name, v.ident.to_string()) {
                 cx.error_spanned(
                     variant_at(v),
@@ -263,7 +264,7 @@ fn union_variants(cx: &mut Ctxt, variants: &[Variant<'_>]) {
                 format!("`{name}` does not apply to the field of a newtype variant"),
             );
         }
-        if let Some(e) = ty::unsupported(field.ty, &what) {
+        if let Some(e) = ty::unsupported(field.ty, &what, lt) {
             cx.push(e);
             continue;
         }

@@ -6,23 +6,40 @@
 //! Anything not recognised is left to rustc's `T: Avro` check.
 
 use quote::ToTokens;
-use syn::{Expr, GenericArgument, PathArguments, Type};
+use syn::{Expr, GenericArgument, Lifetime, PathArguments, Type};
 
 /// The first part of `ty` that has no Avro type, with the message for it. `what` names the
-/// field ("field `x`").
-pub(crate) fn unsupported(ty: &Type, what: &str) -> Option<syn::Error> {
+/// field ("field `x`"); `lt` is the type's lifetime parameter, if it has one (then `&'a str`,
+/// `&'a [u8]`, `Cow<'a, str>` and `Cow<'a, [u8]>` borrow from the input).
+pub(crate) fn unsupported(ty: &Type, what: &str, lt: Option<&Lifetime>) -> Option<syn::Error> {
     let err = |t: &dyn ToTokens, message: String| {
         Some(syn::Error::new_spanned(t, format!("{what}: {message}")))
     };
     match ty {
-        Type::Group(g) => unsupported(&g.elem, what),
-        Type::Paren(p) => unsupported(&p.elem, what),
-        Type::Reference(_) => err(
-            ty,
-            "references have no Avro type: the derive owns its data; use `String` for `&str`, \
-             or the owned type"
-                .into(),
-        ),
+        Type::Group(g) => unsupported(&g.elem, what, lt),
+        Type::Paren(p) => unsupported(&p.elem, what, lt),
+        Type::Reference(r) => match lt {
+            None => err(
+                ty,
+                "a reference needs a lifetime parameter on the type: `struct S<'a> { x: &'a str }` \
+                 decodes borrowing from the input; or use the owned type (`String` for `&str`)"
+                    .into(),
+            ),
+            Some(l)
+                if r.mutability.is_none()
+                    && r.lifetime.as_ref() == Some(l)
+                    && is_borrowable(&r.elem) =>
+            {
+                None
+            }
+            Some(l) => err(
+                ty,
+                format!(
+                    "only `&{l} str` (string) and `&{l} [u8]` (bytes) borrow from the input; \
+                     use `Cow<{l}, str>` or an owned type"
+                ),
+            ),
+        },
         Type::Ptr(_) => err(
             ty,
             "raw pointers have no Avro type; store the data itself".into(),
@@ -83,19 +100,38 @@ pub(crate) fn unsupported(ty: &Type, what: &str) -> Option<syn::Error> {
                                 .into(),
                         )
                     } else {
-                        unsupported(inner, what)
+                        unsupported(inner, what, lt)
                     }
                 }
                 ("Vec", [inner]) if is_ident(inner, "u8") => None,
-                ("Vec" | "Box", [inner]) => unsupported(inner, what),
+                ("Vec" | "Box", [inner]) => unsupported(inner, what, lt),
+                ("Cow", [inner]) => match (lt, cow_lifetime(&seg.arguments)) {
+                    (Some(l), Some(c)) if l == c && is_borrowable(inner) => None,
+                    (None, _) => err(
+                        ty,
+                        "`Cow` needs a lifetime parameter on the type: `struct S<'a> { x: \
+                         Cow<'a, str> }` decodes borrowing from the input; or use `String`"
+                            .into(),
+                    ),
+                    (Some(l), _) => err(
+                        ty,
+                        format!(
+                            "only `Cow<{l}, str>` and `Cow<{l}, [u8]>` borrow from the input; \
+                             use an owned type"
+                        ),
+                    ),
+                },
                 ("HashMap" | "BTreeMap", [key, value, ..]) => {
-                    if is_ident(key, "String") {
-                        unsupported(value, what)
+                    if is_ident(key, "String")
+                        || (lt.is_some() && is_string_key(key) && unsupported(key, what, lt).is_none())
+                    {
+                        unsupported(value, what, lt)
                     } else {
                         err(
                             key,
-                            "Avro map keys are strings; use `String` as the key type, or a \
-                             `Vec` of records"
+                            "Avro map keys are strings; use `String` as the key type (or \
+                             `&'a str` / `Cow<'a, str>` in a type with a lifetime), or a `Vec` \
+                             of records"
                                 .into(),
                         )
                     }
@@ -103,6 +139,41 @@ pub(crate) fn unsupported(ty: &Type, what: &str) -> Option<syn::Error> {
                 _ => None,
             }
         }
+        _ => None,
+    }
+}
+
+/// Whether `ty` is `str` or `[u8]`, what a reference or `Cow` may borrow.
+fn is_borrowable(ty: &Type) -> bool {
+    match ty {
+        Type::Group(g) => is_borrowable(&g.elem),
+        Type::Paren(p) => is_borrowable(&p.elem),
+        Type::Slice(s) => is_ident(&s.elem, "u8"),
+        _ => is_ident(ty, "str"),
+    }
+}
+
+/// Whether a map key type is a borrowed string: `&str` or `Cow<str>` (lifetimes checked apart).
+fn is_string_key(ty: &Type) -> bool {
+    match ty {
+        Type::Group(g) => is_string_key(&g.elem),
+        Type::Paren(p) => is_string_key(&p.elem),
+        Type::Reference(r) => is_ident(&r.elem, "str"),
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last().is_some_and(|seg| {
+            seg.ident == "Cow"
+                && matches!(type_args(&seg.arguments).as_slice(), [inner] if is_ident(inner, "str"))
+        }),
+        _ => false,
+    }
+}
+
+/// The lifetime argument of `Cow<'a, T>`.
+fn cow_lifetime(args: &PathArguments) -> Option<&Lifetime> {
+    match args {
+        PathArguments::AngleBracketed(a) => a.args.iter().find_map(|a| match a {
+            GenericArgument::Lifetime(l) => Some(l),
+            _ => None,
+        }),
         _ => None,
     }
 }
@@ -219,7 +290,45 @@ mod tests {
     }
 
     fn message(s: &str) -> Option<String> {
-        unsupported(&ty(s), "field `x`").map(|e| e.to_string())
+        unsupported(&ty(s), "field `x`", None).map(|e| e.to_string())
+    }
+
+    fn borrowed_message(s: &str) -> Option<String> {
+        let lt: Lifetime = syn::parse_str("'a").unwrap_or_else(|e| panic!("{e}"));
+        unsupported(&ty(s), "field `x`", Some(&lt)).map(|e| e.to_string())
+    }
+
+    #[test]
+    fn borrowed_types_pass_with_the_types_lifetime_only() {
+        for s in [
+            "&'a str",
+            "&'a [u8]",
+            "Cow<'a, str>",
+            "std::borrow::Cow<'a, [u8]>",
+            "Option<Vec<&'a str>>",
+            "HashMap<&'a str, &'a str>",
+            "BTreeMap<Cow<'a, str>, Vec<&'a [u8]>>",
+            "HashMap<String, i64>",
+        ] {
+            assert_eq!(borrowed_message(s), None, "{s}");
+            assert!(
+                s.ends_with("i64>") || message(s).is_some(),
+                "{s} without a lifetime"
+            );
+        }
+        for (s, part) in [
+            ("&'b str", "only `&'a str`"),
+            ("&'a mut str", "only `&'a str`"),
+            ("&'a String", "only `&'a str`"),
+            ("Cow<'a, String>", "only `Cow<'a, str>`"),
+            ("Cow<'b, str>", "only `Cow<'a, str>`"),
+            ("HashMap<&'b str, i64>", "map keys"),
+            ("HashMap<&'a [u8], i64>", "map keys"),
+            ("Vec<&'a u64>", "only `&'a str`"),
+        ] {
+            let m = borrowed_message(s).unwrap_or_default();
+            assert!(m.contains(part), "{s}: {m}");
+        }
     }
 
     #[test]
@@ -246,7 +355,8 @@ mod tests {
             ("Option<usize>", "`usize`"),
             ("Vec<u128>", "`u128`"),
             ("Vec<Option<u8>>", "`u8` alone"),
-            ("&'static str", "references"),
+            ("&'static str", "needs a lifetime parameter"),
+            ("Cow<'static, str>", "needs a lifetime parameter"),
             ("*const i32", "raw pointers"),
             ("(i32, i64)", "tuples"),
             ("[i32; 4]", "`[u8; N]`"),

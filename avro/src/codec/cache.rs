@@ -13,17 +13,19 @@ use crate::Schema;
 /// When the JSON the type writes is not a valid schema. That is a defect of the type's
 /// definition, not of any input — for example two different types given the same Avro name, or
 /// `Option<Option<T>>` (a union inside a union) — and the message names the schema.
-#[allow(clippy::panic)]
 pub fn build_schema<T: Avro>() -> Schema {
+    build_schema_with(T::write_schema, std::any::type_name::<T>())
+}
+
+/// Builds the schema `write` writes, for the type named `type_name`; panics as [`build_schema`].
+#[allow(clippy::panic)]
+pub(crate) fn build_schema_with(write: fn(&mut SchemaWriter), type_name: &str) -> Schema {
     let mut w = SchemaWriter::new();
-    T::write_schema(&mut w);
+    write(&mut w);
     let json = w.finish();
     match Schema::parse(&json) {
         Ok(s) => s,
-        Err(e) => panic!(
-            "the Avro schema of `{}` is invalid: {e}\nschema: {json}",
-            std::any::type_name::<T>()
-        ),
+        Err(e) => panic!("the Avro schema of `{type_name}` is invalid: {e}\nschema: {json}"),
     }
 }
 

@@ -1,11 +1,13 @@
 //! The [`Avro`] trait that `#[derive(Avro)]` implements, its implementations for standard types,
 //! and the entry points [`to_vec`] and [`from_slice`].
 
+mod borrow;
 mod cache;
 mod logical;
 mod primitives;
 mod schema_writer;
 
+pub use borrow::{AvroBorrow, AvroMapKey, from_slice_borrowed, to_vec_borrowed};
 pub use cache::build_schema;
 #[cfg(feature = "decimal")]
 pub use logical::{Decimal, DecimalError};

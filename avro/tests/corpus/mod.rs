@@ -3,6 +3,8 @@
 
 #![allow(dead_code, missing_docs, unreachable_pub)]
 
+pub mod borrowed;
+
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

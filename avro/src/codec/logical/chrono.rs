@@ -84,6 +84,8 @@ fn out_of_range(what: &str, n: i64) -> DecodeError {
     DecodeError::InvalidValue(format!("{what} {n} is outside chrono's range"))
 }
 
+crate::codec::borrow::via_avro!(DateTime<Utc>, NaiveDateTime, NaiveDate);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -212,6 +212,19 @@ impl<const P: u32, const S: u32> Avro for Decimal<P, S> {
     }
 }
 
+impl<'a, const P: u32, const S: u32> crate::AvroBorrow<'a> for Decimal<P, S> {
+    const BORROW_MIN_SIZE: usize = <Self as Avro>::MIN_SIZE;
+    fn write_borrow_schema(w: &mut SchemaWriter) {
+        <Self as Avro>::write_schema(w);
+    }
+    fn encode_borrow(&self, out: &mut Vec<u8>) {
+        <Self as Avro>::encode(self, out);
+    }
+    fn decode_borrow(r: &mut Reader<'a>) -> Result<Self, DecodeError> {
+        <Self as Avro>::decode(r)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

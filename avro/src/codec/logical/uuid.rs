@@ -40,6 +40,8 @@ impl Avro for Uuid {
     }
 }
 
+crate::codec::borrow::via_avro!(Uuid);
+
 #[cfg(test)]
 mod tests {
     use super::*;
