@@ -22,8 +22,6 @@ pub(crate) struct Inner<H> {
     pub(crate) states: Arc<[StateDef]>,
     pub(crate) listeners: Vec<Arc<[broadcast::Sender<StateChange>]>>,
     pub(crate) publish: Option<PublishFn<H>>,
-    /// Changelog records read back when the keyspace started.
-    pub(crate) replayed: u64,
 }
 
 /// A handle to a running keyspace whose partitions run the handler `H`: send messages to the
@@ -83,13 +81,11 @@ impl<H: Handler> KeyspaceRef<H> {
     /// mode; 0 in embedded mode): what they did not have since their checkpoints, read at start,
     /// by standbys tailing the log, and at promotions.
     pub fn replayed(&self) -> u64 {
-        self.inner.replayed
-            + self
-                .inner
-                .partitions
-                .iter()
-                .map(|h| h.status().replayed())
-                .sum::<u64>()
+        self.inner
+            .partitions
+            .iter()
+            .map(|h| h.status().replayed())
+            .sum()
     }
 
     /// The partition that owns `key`.

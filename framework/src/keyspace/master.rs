@@ -43,28 +43,9 @@ pub(crate) async fn topics(
 
 /// Makes `core` the master of its partition's changelog: fences the previous master (by
 /// initialising the partition's transactional id), reads the log from the store's
-/// checkpoints to its end, and attaches the writer. Returns the core and how many records
-/// were read back.
-pub(crate) async fn become_master(
-    clients: &Clients,
-    keyspace: &str,
-    topics: Arc<[String]>,
-    core: PartitionCore,
-) -> Result<(PartitionCore, u64), KeyspaceError> {
-    let (core, outcome) = promote(clients, keyspace, topics, core).await;
-    match (core, outcome) {
-        (Some(core), Ok(replayed)) => Ok((core, replayed)),
-        (_, Err(error)) => Err(error),
-        (None, Ok(_)) => Err(KeyspaceError::Changelog {
-            keyspace: keyspace.to_owned(),
-            partition: 0,
-            source: Box::new(ChangelogError::Stopped),
-        }),
-    }
-}
-
-/// [`become_master`], giving the core back when it fails (unless the read-back itself died,
-/// which takes the core with it), so a standby that could not take over stays a standby.
+/// checkpoints to its end, and attaches the writer. Returns how many records were read back,
+/// and the core — also when it fails (unless the read-back itself died, which takes the core
+/// with it), so a standby that could not take over stays a standby.
 pub(crate) async fn promote(
     clients: &Clients,
     keyspace: &str,

@@ -26,19 +26,25 @@ use crate::store::{MemoryStore, RocksOptions, RocksStore, Store};
 /// How many changes a store-wide listener may fall behind per partition before it loses some.
 const LISTENER_CAPACITY: usize = 1024;
 
+/// What a node in Kafka mode adds: every state has a changelog, and the node holds the
+/// replicas its assignment gives it, standbys until elected.
+pub(crate) struct ClusterEnv {
+    /// The Kafka clients.
+    pub(crate) clients: Clients,
+    /// The cluster's coordinator.
+    pub(crate) coordinator: Arc<dyn Coordinator>,
+}
+
 /// What starting a keyspace needs from the node.
 pub(crate) struct StartEnv<'a> {
     pub(crate) data_dir: &'a Path,
-    /// The Kafka clients, in Kafka mode: then every state has a changelog.
-    pub(crate) kafka: Option<&'a Clients>,
+    /// In Kafka mode, the cluster.
+    pub(crate) cluster: Option<&'a ClusterEnv>,
     pub(crate) backend: StoreBackend,
     pub(crate) registry: &'a dyn SchemaRegistry,
     pub(crate) overrides: Option<&'a KeyspaceConfig>,
     pub(crate) stop: CancellationToken,
     pub(crate) tracker: TaskTracker,
-    /// The cluster's coordinator, in Kafka mode: then this node holds the replicas its
-    /// assignment gives it, standbys until elected.
-    pub(crate) coordinator: Option<Arc<dyn Coordinator>>,
 }
 
 /// A started keyspace: its typed handle (a `KeyspaceRef<H>` as `Any`) and its dynamic one.
@@ -117,16 +123,15 @@ impl<H: Handler> Keyspace<H> {
             tables.push(def.spec.table().to_owned());
             tables.extend(def.spec.expiry_table());
         }
-        let topics = match env.kafka {
-            Some(clients) => {
-                tables.push(crate::partition::CHECKPOINTS.to_owned());
-                Some(super::master::topics(clients, &self.name, partitions.get(), &states).await?)
-            }
-            None => None,
-        };
         // In a cluster, this node opens only the partitions the assignment gives it.
-        let cluster = match (env.kafka, &topics, &env.coordinator) {
-            (Some(clients), Some(topics), Some(coordinator)) => {
+        let cluster = match env.cluster {
+            Some(ClusterEnv {
+                clients,
+                coordinator,
+            }) => {
+                tables.push(crate::partition::CHECKPOINTS.to_owned());
+                let topics =
+                    super::master::topics(clients, &self.name, partitions.get(), &states).await?;
                 let replicas = env
                     .overrides
                     .and_then(|o| o.replicas)
@@ -140,9 +145,9 @@ impl<H: Handler> Keyspace<H> {
                 })?;
                 let held = assignment.borrow().partitions_of(&coordinator.local().id);
                 tracing::info!(keyspace = %self.name, partitions = ?held, "replicas held by this node");
-                Some((clients, topics.clone(), coordinator.clone(), held))
+                Some((clients, topics, coordinator.clone(), held))
             }
-            _ => None,
+            None => None,
         };
         let mut cores = Vec::with_capacity(partitions.get() as usize);
         let mut listeners = Vec::new();
@@ -175,25 +180,6 @@ impl<H: Handler> Keyspace<H> {
             )?;
             cores.push((partition, Some(core)));
         }
-        let mut replayed = 0;
-        if let (Some(clients), Some(topics), None) = (env.kafka, &topics, &cluster) {
-            // Every partition fences and reads its log back at once: most of a restore is
-            // waiting on the broker, which serves them all in parallel.
-            let restored =
-                futures_util::future::try_join_all(cores.into_iter().flat_map(|(_, core)| {
-                    core.map(|core| {
-                        super::master::become_master(clients, &self.name, topics.clone(), core)
-                    })
-                }))
-                .await?;
-            cores = Vec::with_capacity(restored.len());
-            for (core, records) in restored {
-                tracing::info!(keyspace = %self.name, partition = core.partition, replayed = records, "partition restored from its changelog");
-                replayed += records;
-                cores.push((core.partition, Some(core)));
-            }
-        }
-
         let mut handles = Vec::new();
         for (partition, core) in cores {
             let (tx, rx) = mpsc::channel(self.mailbox);
@@ -248,7 +234,6 @@ impl<H: Handler> Keyspace<H> {
                 states,
                 listeners,
                 publish: self.publish,
-                replayed,
             }),
             timeout: self.ask_timeout,
             replica: Replica::Master,

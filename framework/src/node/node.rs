@@ -14,7 +14,7 @@ use crate::changelog::Clients;
 use crate::config::{ClusterMode, NodeConfig, StoreBackend};
 use crate::coordinator::{Coordinator, Member, MemberId, ZookeeperConfig, ZookeeperCoordinator};
 use crate::gateway::{Gateway, GatewayLayers, Readiness, ops_routes};
-use crate::keyspace::start::{StartEnv, StartKeyspace};
+use crate::keyspace::start::{ClusterEnv, StartEnv, StartKeyspace};
 use crate::keyspace::{Keyspace, Keyspaces};
 use crate::live::{LiveContext, LiveLimits, LiveMetrics};
 use crate::metrics::{HttpMetrics, Metrics};
@@ -121,12 +121,14 @@ impl Node {
             Some(registry) => registry,
             None => default_registry(&config)?,
         };
-        let kafka = (config.cluster.mode == ClusterMode::Kafka)
-            .then(|| Clients::new(&config.kafka, &config.node.id));
-        let coordinator = match &kafka {
-            Some(_) => Some(join_cluster(&config).await?),
-            None => None,
+        let cluster = match config.cluster.mode {
+            ClusterMode::Kafka => Some(ClusterEnv {
+                clients: Clients::new(&config.kafka, &config.node.id),
+                coordinator: join_cluster(&config).await?,
+            }),
+            _ => None,
         };
+        let coordinator = cluster.as_ref().map(|c| c.coordinator.clone());
         let stop = CancellationToken::new();
         let tracker = TaskTracker::new();
         let mut keyspaces = Keyspaces::default();
@@ -135,13 +137,12 @@ impl Node {
             let name = keyspace.name().to_owned();
             let env = StartEnv {
                 data_dir: &data_dir,
-                kafka: kafka.as_ref(),
+                cluster: cluster.as_ref(),
                 backend: config.store.backend,
                 registry: registry.as_ref(),
                 overrides: config.keyspace(&name),
                 stop: stop.child_token(),
                 tracker: tracker.clone(),
-                coordinator: coordinator.clone(),
             };
             let started = keyspace.start(&env).await;
             let started = match started {
