@@ -40,6 +40,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     request_timeout: Duration,
     max_response_bytes: usize,
+    expect_continue_over: usize,
     schemas_path: String,
     subscription_buffer: usize,
 }
@@ -53,6 +54,7 @@ impl ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             max_response_bytes: 16 << 20,
+            expect_continue_over: 64 << 10,
             schemas_path: "/schemas".to_owned(),
             subscription_buffer: 16,
         }
@@ -90,6 +92,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Request bodies longer than this many bytes (default 64 KiB) are sent with
+    /// `Expect: 100-continue`: the body waits for the server's `100 Continue` (at most 1 s, then
+    /// it is sent anyway). A server that refuses the request from its head — a `413` for a body
+    /// over its limit, a `415` — then answers before any of the body is written, and the call
+    /// returns that answer ([`ClientError::Status`]) instead of failing on the connection the
+    /// server closed. Costs one round trip per large body; `usize::MAX` never sends it.
+    pub fn expect_continue_over(mut self, bytes: usize) -> Self {
+        self.expect_continue_over = bytes;
+        self
+    }
+
     /// Where the server mounts its Confluent-compatible schema registry API, relative to the
     /// base URL (default `/schemas`: schemas are fetched from `/schemas/schemas/ids/{id}`).
     pub fn schemas_path(mut self, path: &str) -> Self {
@@ -114,7 +127,11 @@ impl ClientBuilder {
         let live_url = endpoints.live();
         let ctx = Arc::new(Context {
             endpoints,
-            transport: Transport::new(self.request_timeout, self.max_response_bytes),
+            transport: Transport::new(
+                self.request_timeout,
+                self.max_response_bytes,
+                self.expect_continue_over,
+            ),
             encoding: self.encoding,
             schemas: Schemas::default(),
             resolvers: Default::default(),

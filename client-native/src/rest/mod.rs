@@ -1,5 +1,6 @@
 //! Typed HTTP calls to `Avro<T>` endpoints.
 
+mod body;
 mod calls;
 mod encoding;
 mod status;
