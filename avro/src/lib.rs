@@ -51,6 +51,7 @@ mod value;
 /// `#[derive(Avro)]`: see the `affinity-avro-derive` crate.
 #[cfg(feature = "derive")]
 pub use affinity_avro_derive::Avro;
+pub use codec::Wire;
 pub use codec::{
     Avro, AvroBorrow, AvroMapKey, SchemaWriter, build_schema, from_slice, from_slice_borrowed,
     to_vec, to_vec_borrowed,

@@ -20,6 +20,8 @@
 //!   partition's master with group-committed transactions and read back on start.
 //! - [`keyspace`], [`partition`], [`state`]: keyspaces of partition actors running a
 //!   [`Handler`](partition::Handler) over typed [`State`](state::State)s.
+//! - `peer` (internal): the links between the nodes of a cluster, which forward requests to
+//!   the node that masters their partition.
 //! - [`feed`]: how observers of a key follow it without holding up its partition.
 //! - [`registry`]: the embedded, file-backed schema registry and the Confluent Schema Registry
 //!   REST subset served under `/schemas`.
@@ -41,6 +43,7 @@ pub mod metrics;
 pub mod node;
 pub mod partition;
 pub mod partitioner;
+mod peer;
 pub mod prelude;
 pub mod registry;
 pub mod state;

@@ -6,7 +6,7 @@
 //! Needs `SERVICES_KAFKA_BOOTSTRAP` and `SERVICES_ZOOKEEPER_CONNECT`; skipped without them,
 //! except under `CI=true`, where that fails.
 
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod services;
 mod support;
@@ -31,13 +31,15 @@ fn services() -> Option<(String, String)> {
     Some((found[0].clone(), found[1].clone()))
 }
 
-/// Node `id` of cluster `cluster`, serving keyspace `name` with two replicas per partition.
-async fn start(
+/// Node `id` of cluster `cluster`, serving keyspace `name` with `replicas` replicas of each of
+/// `partitions` partitions.
+async fn start_with(
     (bootstrap, zookeeper): &(String, String),
     cluster: &str,
     id: &str,
     name: &str,
     dir: &Path,
+    (partitions, replicas): (u32, u32),
 ) -> RunningNode {
     let mut config = NodeConfig::default();
     config.node.id = id.to_owned();
@@ -50,11 +52,23 @@ async fn start(
     config.zookeeper.connect = Some(zookeeper.clone());
     config.zookeeper.session_timeout = Duration::from_secs(6);
     let keyspace = Keyspace::new(name)
-        .partitions(PARTITIONS)
-        .replicas(2)
+        .partitions(partitions)
+        .replicas(replicas)
         .state::<String, i64>("counts")
-        .handler(Counters);
+        .handler(Counters)
+        .remote::<Add>();
     Node::new(config).keyspace(keyspace).start().await.unwrap()
+}
+
+/// Node `id` with two replicas of each of [`PARTITIONS`] partitions.
+async fn start(
+    services: &(String, String),
+    cluster: &str,
+    id: &str,
+    name: &str,
+    dir: &Path,
+) -> RunningNode {
+    start_with(services, cluster, id, name, dir, (PARTITIONS, 2)).await
 }
 
 async fn add(ks: &KeyspaceRef<Counters>, key: &str, by: i64) -> Result<i64, AskError> {
@@ -115,16 +129,17 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
         add(&ks_a, key, i as i64 + 1).await.unwrap();
     }
 
-    // The standby refuses master requests (after a bounded wait) and serves stale reads once
-    // its tail has applied the writes.
+    // The standby forwards asks to the master's node; a closure cannot travel there. It
+    // serves stale reads once its tail has applied the writes.
+    assert_eq!(add(&ks_b, "k0", 100).await, Ok(101), "b forwards to a");
+    assert_eq!(read(&ks_a, "k0").await, Ok(Some(101)));
+    assert_eq!(add(&ks_b, "k0", -100).await, Ok(1));
     let refused = tokio::time::timeout(Duration::from_secs(10), read(&ks_b, "k0"))
         .await
-        .expect("a request to a standby ends within its bounded wait");
-    assert_eq!(
-        refused,
-        Err(AskError::NoMaster {
-            partition: ks_b.partition_of(&"k0".to_owned())
-        })
+        .expect("a closure for a partition mastered elsewhere ends within its bounded wait");
+    assert!(
+        matches!(&refused, Err(AskError::NotForwardable { master, .. }) if master == "a"),
+        "{refused:?}"
     );
     let stale = ks_b.stale();
     eventually(
@@ -157,8 +172,11 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
         .unwrap();
     assert!(write.is_err(), "a standby takes no writes");
 
-    // The master leaves; the standby is elected, catches up and serves everything.
+    // The master leaves while b forwards writes to it; the standby is elected, catches up
+    // and serves everything, and the writes that went through b follow the mastership.
     let epochs: Vec<u64> = (0..PARTITIONS).map(|p| ks_a.epoch(p)).collect();
+    let writer = tokio::spawn(write_through_failover(ks_b.clone(), "w"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
     a.shutdown().await.unwrap();
     eventually(
         "b masters every partition",
@@ -166,6 +184,7 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
         async || (0..PARTITIONS).all(|p| ks_b.role(p) == Some(Role::Master)),
     )
     .await;
+    let written = writer.await.unwrap();
     for p in 0..PARTITIONS {
         assert!(
             ks_b.epoch(p) > epochs[p as usize],
@@ -179,10 +198,54 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
             "{key} after failover"
         );
     }
+    for (key, (acknowledged, unknown)) in &written {
+        let value = read(&ks_b, key).await.unwrap().unwrap_or(0);
+        assert!(
+            *acknowledged <= value && value <= acknowledged + unknown,
+            "{key}: {value}, acknowledged {acknowledged}, outcome unknown {unknown}"
+        );
+    }
     assert_eq!(
         add(&ks_b, "k0", 10).await,
         Ok(11),
         "the new master takes writes"
     );
     b.shutdown().await.unwrap();
+}
+
+/// Adds 1 to eight counters in turn through `ks` until it has made 100 writes after `ks`'s
+/// node became master of every partition; each ask must end (acknowledged or with a clear
+/// error) within its timeout. Returns, per key, the sum acknowledged and the sum whose
+/// outcome is unknown.
+async fn write_through_failover(
+    ks: KeyspaceRef<Counters>,
+    prefix: &str,
+) -> std::collections::BTreeMap<String, (i64, i64)> {
+    let mut written = std::collections::BTreeMap::new();
+    let mut after = 0;
+    let mut errors = Vec::new();
+    for i in 0..5_000 {
+        let key = format!("{prefix}{}", i % 8);
+        let outcome = tokio::time::timeout(Duration::from_secs(15), add(&ks, &key, 1))
+            .await
+            .expect("an ask ends within its timeout");
+        let entry: &mut (i64, i64) = written.entry(key).or_default();
+        match outcome {
+            Ok(_) => entry.0 += 1,
+            Err(AskError::NoMaster { .. }) => {}
+            Err(e @ (AskError::Lost { .. } | AskError::Timeout)) => {
+                entry.1 += 1;
+                errors.push(e);
+            }
+            Err(e) => panic!("unexpected error during failover: {e}"),
+        }
+        if (0..PARTITIONS).all(|p| ks.role(p) == Some(Role::Master)) {
+            after += 1;
+            if after == 100 {
+                eprintln!("writes with unknown outcome: {errors:?}");
+                return written;
+            }
+        }
+    }
+    panic!("the node did not become master of every partition within 5000 writes");
 }

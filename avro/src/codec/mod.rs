@@ -6,6 +6,7 @@ mod cache;
 mod logical;
 mod primitives;
 mod schema_writer;
+mod wire;
 
 pub use borrow::{AvroBorrow, AvroMapKey, from_slice_borrowed, to_vec_borrowed};
 pub use cache::build_schema;
@@ -13,6 +14,7 @@ pub use cache::build_schema;
 pub use logical::{Decimal, DecimalError};
 pub use logical::{TimestampMicros, TimestampMillis};
 pub use schema_writer::SchemaWriter;
+pub use wire::Wire;
 
 use crate::binary::Reader;
 use crate::{DecodeError, Schema};

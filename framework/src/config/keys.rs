@@ -50,7 +50,7 @@ const MODE: &str = "one of \"embedded\", \"kafka\"";
 const ACK: &str = "one of \"all\", \"1\", \"0\"";
 
 /// Every key outside `[keyspaces]`, in documentation order.
-const KEYS: [Key; 15] = [
+const KEYS: [Key; 17] = [
     Key {
         path: "node.id",
         assign: |c, v| {
@@ -125,6 +125,20 @@ const KEYS: [Key; 15] = [
         path: "cluster.name",
         assign: |c, v| {
             c.cluster.name = v.string()?;
+            Ok(())
+        },
+    },
+    Key {
+        path: "cluster.peer_listen",
+        assign: |c, v| {
+            c.cluster.peer_listen = v.socket_addr()?;
+            Ok(())
+        },
+    },
+    Key {
+        path: "cluster.advertise_host",
+        assign: |c, v| {
+            c.cluster.advertise_host = Some(v.string()?);
             Ok(())
         },
     },

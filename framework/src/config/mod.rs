@@ -38,6 +38,8 @@
 //! | `store.backend` | `"rocksdb"` \| `"memory"` | `"rocksdb"` | the store behind every state |
 //! | `cluster.mode` | `"embedded"` \| `"kafka"` | `"embedded"` | alone (no changelog) or with Kafka and ZooKeeper |
 //! | `cluster.name` | string | `"affinity"` | nodes with the same name (and ZooKeeper) form one cluster |
+//! | `cluster.peer_listen` | socket address | `"127.0.0.1:0"` | where the node listens for the other nodes of its cluster (port 0: any free one); keep it reachable by them only |
+//! | `cluster.advertise_host` | string | the bound address | the host other nodes and clients use for this node's listeners; required when one binds `0.0.0.0` or `::` |
 //! | `kafka.bootstrap_servers` | list of `host:port` | `[]` | brokers; required in `"kafka"` mode |
 //! | `kafka.acks` | `"all"` \| `"1"` \| `"0"` | `"all"` | what a changelog write waits for (`-1` means `"all"`; integers are accepted too) |
 //! | `zookeeper.connect` | connect string | none | `host:port[,host:port…][/chroot]`; required in `"kafka"` mode |

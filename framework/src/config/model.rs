@@ -152,6 +152,15 @@ pub struct ClusterConfig {
     /// `cluster.name` (default `"affinity"`): the nodes that share it (and a ZooKeeper) form
     /// one cluster; its znodes are under `/affinity/<name>`.
     pub name: String,
+    /// `cluster.peer_listen` (default `127.0.0.1:0`, any free port): where the node listens
+    /// for the other nodes of its cluster (Kafka mode), which forward it requests for the
+    /// partitions it masters. Reachable by the cluster's nodes only: what arrives there runs
+    /// handlers directly.
+    pub peer_listen: SocketAddr,
+    /// `cluster.advertise_host` (default: the address each listener is bound to): the host
+    /// other nodes and clients are told to use for this node's HTTP and peer listeners;
+    /// required when a listener binds an unspecified address such as `0.0.0.0`.
+    pub advertise_host: Option<String>,
 }
 
 impl Default for ClusterConfig {
@@ -159,6 +168,8 @@ impl Default for ClusterConfig {
         ClusterConfig {
             mode: ClusterMode::default(),
             name: "affinity".to_owned(),
+            peer_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            advertise_host: None,
         }
     }
 }

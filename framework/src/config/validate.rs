@@ -109,6 +109,19 @@ impl Rules<'_> {
             if c.zookeeper.connect.is_none() {
                 self.invalid_at("zookeeper.connect", "cluster.mode", required.to_owned());
             }
+            if c.cluster.advertise_host.is_none() {
+                for (key, addr) in [
+                    ("http.listen", c.http.listen),
+                    ("cluster.peer_listen", c.cluster.peer_listen),
+                ] {
+                    if addr.ip().is_unspecified() {
+                        let reason = format!(
+                            "{addr} binds every interface, so it names none that other nodes could use: set the host to advertise"
+                        );
+                        self.invalid_at("cluster.advertise_host", key, reason);
+                    }
+                }
+            }
         }
     }
 

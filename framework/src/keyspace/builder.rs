@@ -4,13 +4,14 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use affinity_avro::{Avro, Schema, from_slice};
+use affinity_avro::{Avro, Schema, Wire, from_slice};
 use tokio::sync::oneshot;
 
 use crate::partition::{Handler, Handles, Job, Message, StateOnly};
 use crate::state::{StateSpec, check_state_name};
 
 use super::publish::PUBLISHED;
+use super::remote::RemoteMessages;
 use super::{PublishError, PublishOutcome, Published};
 
 /// Decodes a published key and message and binds them to a job that handles them and reports
@@ -70,6 +71,7 @@ pub struct Keyspace<H = StateOnly> {
     pub(crate) handler: HandlerFn<H>,
     pub(crate) publish: Option<PublishFn<H>>,
     pub(crate) publish_schemas: Option<PublishSchemas>,
+    pub(crate) remotes: RemoteMessages<H>,
     pub(crate) mailbox: usize,
     pub(crate) ask_timeout: Duration,
 }
@@ -106,6 +108,7 @@ impl Keyspace<StateOnly> {
             handler: Arc::new(|_| StateOnly),
             publish: None,
             publish_schemas: None,
+            remotes: RemoteMessages::default(),
             mailbox: DEFAULT_MAILBOX,
             ask_timeout: DEFAULT_ASK_TIMEOUT,
         }
@@ -214,6 +217,7 @@ impl<H: Handler> Keyspace<H> {
             handler: Arc::new(make),
             publish: None,
             publish_schemas: None,
+            remotes: RemoteMessages::default(),
             mailbox: self.mailbox,
             ask_timeout: self.ask_timeout,
         }
@@ -289,6 +293,65 @@ impl<H: Handler> Keyspace<H> {
             });
             Ok(job)
         }));
+        self
+    }
+
+    /// Lets messages of type `M` travel to their partition's master on another node of a
+    /// cluster: an `ask` or `tell` of an `M` on a node that does not master the partition is
+    /// sent over the peer link to the node that does (DESIGN.md §3, "Peer links"), retried
+    /// across a change of master, and its reply brought back. `M` travels as its Avro
+    /// encoding and the reply as its [`Wire`] encoding — any [`Avro`] type, or a `Result` of
+    /// two (a handler's error type must then be `Avro` too; [`StateError`] is).
+    ///
+    /// On one node, or where the node masters the partition, every message type works without
+    /// this; a message type not declared here fails with
+    /// [`AskError::NotForwardable`](super::AskError::NotForwardable) when its partition's
+    /// master is elsewhere. Call it after [`handler`](Self::handler), which starts a new
+    /// declaration for the new handler type.
+    ///
+    /// A retried `ask` is never handled twice because of the retry unless `M` says it is
+    /// [`IDEMPOTENT`](Message::IDEMPOTENT): a link that breaks after the message was sent
+    /// leaves the outcome unknown, and only then does the choice matter.
+    ///
+    /// [`StateError`]: crate::state::StateError
+    ///
+    /// ```
+    /// use affinity::keyspace::Keyspace;
+    /// use affinity::partition::{Context, Handler, Handles, Message};
+    /// use affinity::state::StateError;
+    /// use affinity_avro::Avro;
+    ///
+    /// #[derive(Avro)]
+    /// struct GetName { id: i64 }
+    /// impl Message for GetName {
+    ///     type Reply = Result<Option<String>, StateError>;
+    ///     const IDEMPOTENT: bool = true; // a read
+    /// }
+    ///
+    /// #[derive(Clone)]
+    /// struct Names;
+    /// impl Handler for Names {}
+    /// impl Handles<GetName> for Names {
+    ///     fn handle(&mut self, m: GetName, ctx: &mut Context<'_>) -> Result<Option<String>, StateError> {
+    ///         ctx.state::<i64, String>("names")?.get(&m.id)
+    ///     }
+    /// }
+    ///
+    /// let names = Keyspace::new("people")
+    ///     .state::<i64, String>("names")
+    ///     .handler(Names)
+    ///     .remote::<GetName>();
+    /// ```
+    #[must_use]
+    pub fn remote<M>(mut self) -> Self
+    where
+        M: Message + Avro,
+        M::Reply: Wire,
+        H: Handles<M>,
+    {
+        if let Err(problem) = self.remotes.register::<M>() {
+            self.problems.push(problem);
+        }
         self
     }
 

@@ -3,10 +3,13 @@
 
 use futures_util::future::BoxFuture;
 use tokio::sync::oneshot;
+use tokio::time::Instant;
 
+use super::forward::Routed;
 use super::{AskError, KeyspaceRef, ObserveError};
 use crate::feed::FeedReader;
 use crate::partition::Handler;
+use crate::peer::{Code, Outcome, Publish, RequestBody};
 
 /// Why a published message was not accepted.
 #[derive(Debug, thiserror::Error)]
@@ -48,9 +51,26 @@ pub(crate) trait DynKeyspace: Send + Sync + 'static {
         key: &'a [u8],
         message: &'a [u8],
     ) -> BoxFuture<'a, Result<(), PublishError>>;
+
+    /// Runs a request another node forwarded, if this node masters its partition.
+    fn serve_peer(
+        &self,
+        partition: u32,
+        body: RequestBody,
+        deadline: Instant,
+    ) -> BoxFuture<'_, Outcome>;
 }
 
 impl<H: Handler> DynKeyspace for KeyspaceRef<H> {
+    fn serve_peer(
+        &self,
+        partition: u32,
+        body: RequestBody,
+        deadline: Instant,
+    ) -> BoxFuture<'_, Outcome> {
+        Box::pin(self.serve_forwarded(partition, body, deadline))
+    }
+
     fn name(&self) -> &str {
         &self.inner.name
     }
@@ -77,16 +97,29 @@ impl<H: Handler> DynKeyspace for KeyspaceRef<H> {
                 .publish
                 .as_ref()
                 .ok_or_else(|| PublishError::NotAccepted(self.inner.name.clone()))?;
+            // Decoded here even when the master is elsewhere, so a bad key or message is
+            // refused with its own error before anything travels.
             let (reply, outcome) = oneshot::channel();
             let job = decode(key, message, reply)?;
             let partition = self.inner.partitioner.partition(key);
-            let handle = self
-                .inner
-                .partitions
-                .get(partition as usize)
-                .ok_or(AskError::Stopped)?;
             let deadline = tokio::time::Instant::now() + self.timeout;
-            handle.send(self.replica, partition, deadline, job).await?;
+            let routed = self
+                .route_request(partition, deadline, false, |_| {
+                    Ok(RequestBody::Publish(Publish {
+                        key: key.to_vec(),
+                        message: message.to_vec(),
+                    }))
+                })
+                .await?;
+            match routed {
+                Routed::Here => {}
+                Routed::Done(_) => return Ok(()),
+                Routed::Refused(refused) if refused.code == Code::Rejected => {
+                    return Err(PublishError::Rejected(refused.reason));
+                }
+                Routed::Refused(refused) => return Err(PublishError::BadMessage(refused.reason)),
+            }
+            self.handle(partition)?.send_here(deadline, job).await?;
             match tokio::time::timeout_at(deadline, outcome).await {
                 Ok(Ok(Ok(()))) => Ok(()),
                 Ok(Ok(Err(message))) => Err(PublishError::Rejected(message)),

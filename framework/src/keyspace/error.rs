@@ -21,12 +21,39 @@ pub enum AskError {
         /// Why.
         reason: String,
     },
-    /// The partition has no master on this node (it is a standby here, or has no replica
-    /// here, or is changing hands). Send it again shortly, or to the partition's master.
-    #[error("partition {partition} has no master on this node")]
+    /// The partition has no master that this node could reach within a few seconds (it is
+    /// changing hands, or its master's node is unreachable). Send it again shortly.
+    #[error("partition {partition} has no master right now")]
     NoMaster {
         /// The partition.
         partition: u32,
+    },
+    /// The partition's master is on another node, and this request cannot travel there: a
+    /// closure (`call`), a subscription, or a message type not declared with
+    /// [`Keyspace::remote`](super::Keyspace::remote).
+    #[error("{what} cannot be sent to partition {partition}'s master on node `{master}`")]
+    NotForwardable {
+        /// What was asked.
+        what: &'static str,
+        /// The partition.
+        partition: u32,
+        /// The master's member id.
+        master: String,
+    },
+    /// The link to the node of the partition's master broke after the message was sent, so
+    /// it may or may not have been handled; it was not retried because its type is not
+    /// [`IDEMPOTENT`](crate::partition::Message::IDEMPOTENT).
+    #[error("the link to the partition's master broke after the message was sent: {reason}")]
+    Lost {
+        /// What broke.
+        reason: String,
+    },
+    /// The master's node refused the request: it does not know the message type (the nodes
+    /// run different builds of the application) or could not decode it.
+    #[error("the partition's master refused the message: {reason}")]
+    Refused {
+        /// Why.
+        reason: String,
     },
     /// No partition has that number.
     #[error("no partition {partition} (the keyspace has {partitions})")]
@@ -39,8 +66,10 @@ pub enum AskError {
 }
 
 impl From<AskError> for crate::gateway::ApiError {
-    /// A partition that is not running, or whose changelog did not take a write, answers 503
-    /// (retry shortly), one that did not answer in time 504, and a failed handler 500.
+    /// A partition that is not running, has no master, or whose changelog did not take a
+    /// write, answers 503 (retry shortly); one that did not answer in time, or whose link
+    /// broke with the outcome unknown, 504; a failed handler or a request that cannot reach
+    /// the master 500.
     fn from(error: AskError) -> Self {
         use crate::gateway::ApiError;
         match error {
@@ -49,8 +78,11 @@ impl From<AskError> for crate::gateway::ApiError {
                     retry_after: std::time::Duration::from_secs(1),
                 }
             }
-            AskError::Timeout => ApiError::Timeout,
-            AskError::Failed | AskError::NoSuchPartition { .. } => ApiError::internal(error),
+            AskError::Timeout | AskError::Lost { .. } => ApiError::Timeout,
+            AskError::Failed
+            | AskError::NoSuchPartition { .. }
+            | AskError::NotForwardable { .. }
+            | AskError::Refused { .. } => ApiError::internal(error),
         }
     }
 }

@@ -8,10 +8,14 @@ use futures_util::future::try_join_all;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
+use super::forward::Routed;
+use super::remote::RemoteMessages;
 use super::{AskError, KeyObserver, Listener, PublishFn};
+use crate::coordinator::Member;
 use crate::feed::FeedReader;
 use crate::partition::{Context, Handler, Handles, Message, PartitionHandle, Replica, Role};
 use crate::partitioner::Partitioner;
+use crate::peer::{Peers, RequestBody, Tell};
 use crate::state::{StateChange, StateDef, StateError, type_pair};
 
 /// What a [`KeyspaceRef`] shares with its clones.
@@ -22,6 +26,10 @@ pub(crate) struct Inner<H> {
     pub(crate) states: Arc<[StateDef]>,
     pub(crate) listeners: Vec<Arc<[broadcast::Sender<StateChange>]>>,
     pub(crate) publish: Option<PublishFn<H>>,
+    /// The message types that may travel to another node.
+    pub(crate) remotes: RemoteMessages<H>,
+    /// The links to the other nodes (Kafka mode).
+    pub(crate) peers: Option<Arc<Peers>>,
 }
 
 /// A handle to a running keyspace whose partitions run the handler `H`: send messages to the
@@ -145,17 +153,46 @@ impl<H: Handler> KeyspaceRef<H> {
     }
 
     /// Sends `message` to partition `partition` and waits for the reply.
+    ///
+    /// In a cluster, a message for a partition mastered on another node goes there over the
+    /// peer link if its type is declared with [`Keyspace::remote`](super::Keyspace::remote),
+    /// and follows the mastership across a failover (see [`Message::IDEMPOTENT`] for when a
+    /// request whose link broke is sent again).
     pub async fn ask_partition<M>(&self, partition: u32, message: M) -> Result<M::Reply, AskError>
     where
         M: Message,
         H: Handles<M>,
     {
-        self.call_partition(partition, move |h: &mut H, ctx| h.handle(message, ctx))
-            .await
+        let deadline = self.deadline();
+        let remote = self.inner.remotes.of::<M>();
+        let routed = self
+            .route_request(partition, deadline, M::IDEMPOTENT, |master| {
+                let remote = remote.ok_or_else(|| not_forwardable::<M>(partition, master))?;
+                Ok(RequestBody::Ask(crate::peer::Message {
+                    kind: remote.kind,
+                    body: remote.encode(&message)?,
+                }))
+            })
+            .await?;
+        match (routed, remote) {
+            (Routed::Here, _) => {
+                self.handle(partition)?
+                    .call_here(deadline, move |h: &mut H, ctx| h.handle(message, ctx))
+                    .await
+            }
+            (Routed::Done(reply), Some(remote)) => remote.decode_reply(&reply),
+            (Routed::Done(_), None) => Err(AskError::Refused {
+                reason: "an answer to a message that was not sent".to_owned(),
+            }),
+            (Routed::Refused(refused), _) => Err(AskError::Refused {
+                reason: refused.reason,
+            }),
+        }
     }
 
     /// Queues `message` for the partition that owns `key` without waiting for it to be
-    /// handled (it waits only for room in the mailbox, up to the timeout).
+    /// handled (it waits only for room in the mailbox, up to the timeout — on the master's
+    /// node when it is another).
     pub async fn tell<K, M>(&self, key: &K, message: M) -> Result<(), AskError>
     where
         K: Avro,
@@ -163,16 +200,35 @@ impl<H: Handler> KeyspaceRef<H> {
         H: Handles<M>,
     {
         let partition = self.partition_of(key);
-        self.handle(partition)?
-            .send(
-                self.replica,
-                partition,
-                self.deadline(),
-                Box::new(move |h: &mut H, ctx: &mut Context<'_>| {
-                    h.handle(message, ctx);
-                }),
-            )
-            .await
+        let deadline = self.deadline();
+        let remote = self.inner.remotes.of::<M>();
+        let routed = self
+            .route_request(partition, deadline, M::IDEMPOTENT, |master| {
+                let remote = remote.ok_or_else(|| not_forwardable::<M>(partition, master))?;
+                Ok(RequestBody::Tell(Tell {
+                    message: crate::peer::Message {
+                        kind: remote.kind,
+                        body: remote.encode(&message)?,
+                    },
+                }))
+            })
+            .await?;
+        match routed {
+            Routed::Here => {
+                self.handle(partition)?
+                    .send_here(
+                        deadline,
+                        Box::new(move |h: &mut H, ctx: &mut Context<'_>| {
+                            h.handle(message, ctx);
+                        }),
+                    )
+                    .await
+            }
+            Routed::Done(_) => Ok(()),
+            Routed::Refused(refused) => Err(AskError::Refused {
+                reason: refused.reason,
+            }),
+        }
     }
 
     /// Sends a clone of `message` to every partition and gathers the replies, in partition
@@ -259,7 +315,17 @@ impl<H: Handler> KeyspaceRef<H> {
                 self.deadline(),
                 move |_: &mut H, ctx: &mut Context<'_>| ctx.core.feed(index, &store_key),
             )
-            .await?
+            .await
+            .map_err(|e| match e {
+                AskError::NotForwardable {
+                    partition, master, ..
+                } => AskError::NotForwardable {
+                    what: "a subscription",
+                    partition,
+                    master,
+                },
+                e => e,
+            })?
             .map_err(ObserveError::State)
     }
 
@@ -291,7 +357,7 @@ impl<H: Handler> KeyspaceRef<H> {
             .ok_or_else(|| StateError::UnknownState(name.to_owned()))
     }
 
-    fn handle(&self, partition: u32) -> Result<&PartitionHandle<H>, AskError> {
+    pub(super) fn handle(&self, partition: u32) -> Result<&PartitionHandle<H>, AskError> {
         self.inner
             .partitions
             .get(partition as usize)
@@ -301,8 +367,18 @@ impl<H: Handler> KeyspaceRef<H> {
             })
     }
 
-    fn deadline(&self) -> Instant {
+    pub(super) fn deadline(&self) -> Instant {
         Instant::now() + self.timeout
+    }
+}
+
+/// The error of a message of type `M` for a partition mastered by `master`, when `M` may not
+/// travel.
+fn not_forwardable<M>(partition: u32, master: &Member) -> AskError {
+    AskError::NotForwardable {
+        what: std::any::type_name::<M>(),
+        partition,
+        master: master.id.to_string(),
     }
 }
 

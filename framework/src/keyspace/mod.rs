@@ -8,11 +8,14 @@ mod builder;
 mod directory;
 mod dynamic;
 mod error;
+mod forward;
 mod keyspace_ref;
 mod master;
 mod observer;
 mod publish;
+mod remote;
 mod replica;
+mod serve;
 pub(crate) mod start;
 
 pub(crate) use builder::PublishFn;

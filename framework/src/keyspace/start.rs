@@ -18,8 +18,11 @@ use crate::changelog::Clients;
 use crate::config::{KeyspaceConfig, StoreBackend};
 use crate::coordinator::{Coordinator, KeyspaceSpec};
 use crate::partition::core::PartitionCore;
-use crate::partition::{Handler, PartitionHandle, Parts, Replica, ReplicaStatus, Role};
+use crate::partition::{
+    Handler, MasterWatch, PartitionHandle, Parts, Replica, ReplicaStatus, Role,
+};
 use crate::partitioner::Partitioner;
+use crate::peer::Peers;
 use crate::state::{StateChange, StateDef, StateError, StateSchemas, StateSpec};
 use crate::store::{MemoryStore, RocksOptions, RocksStore, Store};
 
@@ -33,6 +36,8 @@ pub(crate) struct ClusterEnv {
     pub(crate) clients: Clients,
     /// The cluster's coordinator.
     pub(crate) coordinator: Arc<dyn Coordinator>,
+    /// The links to the other nodes.
+    pub(crate) peers: Arc<Peers>,
 }
 
 /// What starting a keyspace needs from the node.
@@ -128,6 +133,7 @@ impl<H: Handler> Keyspace<H> {
             Some(ClusterEnv {
                 clients,
                 coordinator,
+                ..
             }) => {
                 tables.push(crate::partition::CHECKPOINTS.to_owned());
                 let topics =
@@ -183,10 +189,24 @@ impl<H: Handler> Keyspace<H> {
         let mut handles = Vec::new();
         for (partition, core) in cores {
             let (tx, rx) = mpsc::channel(self.mailbox);
+            let master = match &cluster {
+                Some((_, _, coordinator, _)) => Some(MasterWatch {
+                    master: coordinator
+                        .master(&self.name, partition)
+                        .await
+                        .map_err(|source| KeyspaceError::Coordinator {
+                            keyspace: self.name.clone(),
+                            source,
+                        })?,
+                    local: coordinator.local().id.clone(),
+                }),
+                None => None,
+            };
             let Some(core) = core else {
                 handles.push(PartitionHandle::new(
                     tx,
                     Arc::new(ReplicaStatus::new(Role::Remote)),
+                    master,
                 ));
                 continue;
             };
@@ -219,7 +239,7 @@ impl<H: Handler> Keyspace<H> {
                     Arc::new(ReplicaStatus::new(Role::Master))
                 }
             };
-            handles.push(PartitionHandle::new(tx, status));
+            handles.push(PartitionHandle::new(tx, status, master));
         }
         // A cluster node's keyspace is up once each of its replicas has a role: master, or a
         // standby tailing the log.
@@ -234,6 +254,8 @@ impl<H: Handler> Keyspace<H> {
                 states,
                 listeners,
                 publish: self.publish,
+                remotes: self.remotes,
+                peers: env.cluster.map(|c| c.peers.clone()),
             }),
             timeout: self.ask_timeout,
             replica: Replica::Master,

@@ -1,10 +1,12 @@
 //! [`Node`]: one Affinity process — its keyspaces, its HTTP surface and its lifecycle.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
 use affinity_avro::{MemoryRegistry, SchemaId, SchemaRegistry};
 use axum::{Extension, Router};
+use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -19,6 +21,7 @@ use crate::keyspace::{Keyspace, Keyspaces};
 use crate::live::{LiveContext, LiveLimits, LiveMetrics};
 use crate::metrics::{HttpMetrics, Metrics};
 use crate::partition::Handler;
+use crate::peer::{PeerServer, Peers};
 use crate::registry::{FileRegistry, REGISTRY_DIR, schema_routes};
 
 /// A node: keyspaces, an HTTP router, a configuration (DESIGN.md §3).
@@ -121,16 +124,38 @@ impl Node {
             Some(registry) => registry,
             None => default_registry(&config)?,
         };
-        let cluster = match config.cluster.mode {
-            ClusterMode::Kafka => Some(ClusterEnv {
-                clients: Clients::new(&config.kafka, &config.node.id),
-                coordinator: join_cluster(&config).await?,
-            }),
-            _ => None,
-        };
-        let coordinator = cluster.as_ref().map(|c| c.coordinator.clone());
+        // Bound before joining a cluster, so the node advertises the addresses it really has.
+        let http = bind(config.http.listen).await?;
         let stop = CancellationToken::new();
         let tracker = TaskTracker::new();
+        let (cluster, peer_listener) = match config.cluster.mode {
+            ClusterMode::Kafka => {
+                let peer_listener = bind(config.cluster.peer_listen).await?;
+                let member = Member::new(
+                    MemberId::new(config.node.id.clone())?,
+                    advertised(&config, local_addr(&http, config.http.listen)?),
+                    advertised(
+                        &config,
+                        local_addr(&peer_listener, config.cluster.peer_listen)?,
+                    ),
+                );
+                let coordinator = join_cluster(&config, member.clone()).await?;
+                let peers = Peers::new(
+                    member.id,
+                    config.cluster.name.clone(),
+                    stop.child_token(),
+                    tracker.clone(),
+                );
+                let cluster = ClusterEnv {
+                    clients: Clients::new(&config.kafka, &config.node.id),
+                    coordinator,
+                    peers,
+                };
+                (Some(cluster), Some(peer_listener))
+            }
+            _ => (None, None),
+        };
+        let coordinator = cluster.as_ref().map(|c| c.coordinator.clone());
         let mut keyspaces = Keyspaces::default();
         let mut schema_ids = Vec::new();
         for keyspace in self.keyspaces {
@@ -163,6 +188,14 @@ impl Node {
                 .map_err(NodeError::DuplicateKeyspace)?;
         }
         let keyspaces = Arc::new(keyspaces);
+        if let (Some(listener), Some(cluster)) = (peer_listener, &cluster) {
+            let server = Arc::new(PeerServer {
+                cluster: config.cluster.name.clone(),
+                local: cluster.coordinator.local().id.to_string(),
+                keyspaces: keyspaces.clone(),
+            });
+            tracker.spawn(server.run(listener, stop.child_token(), tracker.clone()));
+        }
         let gateway = Gateway::with_registry(registry.clone());
         for (schema, id) in schema_ids {
             gateway.set_schema_id(schema, SchemaId(id));
@@ -196,20 +229,47 @@ impl Node {
             tracker,
             coordinator,
         };
-        RunningNode::serve(&config, app, started).await
+        RunningNode::serve(http, app, started)
     }
 }
 
-/// Joins the cluster through ZooKeeper (Kafka mode), advertising the HTTP listen address.
-async fn join_cluster(config: &NodeConfig) -> Result<Arc<dyn Coordinator>, NodeError> {
+/// Joins the cluster through ZooKeeper (Kafka mode) as `member`.
+async fn join_cluster(
+    config: &NodeConfig,
+    member: Member,
+) -> Result<Arc<dyn Coordinator>, NodeError> {
     let connect = config.zookeeper.connect.clone().unwrap_or_default();
     let mut zookeeper = ZookeeperConfig::new(connect, config.cluster.name.clone());
     zookeeper.session_timeout = config.zookeeper.session_timeout;
-    let id = MemberId::new(config.node.id.clone())?;
-    let http = config.http.listen.to_string();
-    let member = Member::new(id, http.clone(), http);
     let coordinator = ZookeeperCoordinator::connect(&zookeeper, member).await?;
     Ok(Arc::new(coordinator))
+}
+
+/// Binds a listener.
+async fn bind(addr: SocketAddr) -> Result<TcpListener, NodeError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| NodeError::Bind { addr, source })
+}
+
+/// The address `listener` (bound to `asked`) is bound to.
+fn local_addr(listener: &TcpListener, asked: SocketAddr) -> Result<SocketAddr, NodeError> {
+    listener.local_addr().map_err(|source| NodeError::Bind {
+        addr: asked,
+        source,
+    })
+}
+
+/// How other nodes and clients reach `bound`: `cluster.advertise_host` with its port, or the
+/// bound address itself (the configuration's validation refuses an unspecified one).
+fn advertised(config: &NodeConfig, bound: SocketAddr) -> String {
+    match &config.cluster.advertise_host {
+        Some(host) if host.contains(':') && !host.starts_with('[') => {
+            format!("[{host}]:{}", bound.port())
+        }
+        Some(host) => format!("{host}:{}", bound.port()),
+        None => bound.to_string(),
+    }
 }
 
 /// The embedded registry: in memory for a memory-backed node (whose data does not outlive it

@@ -12,7 +12,6 @@ use crate::coordinator::Coordinator;
 use tokio_util::task::TaskTracker;
 
 use super::NodeError;
-use crate::config::NodeConfig;
 use crate::gateway::Readiness;
 use crate::keyspace::{KeyspaceRef, Keyspaces};
 use crate::partition::Handler;
@@ -54,9 +53,9 @@ pub(crate) struct Started {
 }
 
 impl RunningNode {
-    /// Binds `config.http.listen` and serves `app`.
-    pub(crate) async fn serve(
-        config: &NodeConfig,
+    /// Serves `app` on `listener`.
+    pub(crate) fn serve(
+        listener: tokio::net::TcpListener,
         app: Router,
         started: Started,
     ) -> Result<RunningNode, NodeError> {
@@ -69,13 +68,7 @@ impl RunningNode {
             tracker,
             coordinator,
         } = started;
-        let addr = config.http.listen;
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|source| NodeError::Bind { addr, source })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|source| NodeError::Bind { addr, source })?;
+        let addr = listener.local_addr().map_err(NodeError::Serve)?;
         let drain = http_stop.clone();
         let server = tokio::spawn(async move {
             axum::serve(listener, app)

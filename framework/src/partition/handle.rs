@@ -3,12 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 
 use super::actor::Job;
 use super::status::{ReplicaStatus, Role};
 use super::{Context, Handler};
+use crate::coordinator::{MasterInfo, Member, MemberId};
 use crate::keyspace::AskError;
 
 /// How long a request waits for a partition that has no master here to get one (a standby
@@ -25,11 +26,28 @@ pub(crate) enum Replica {
     Any,
 }
 
+/// Where a request for a partition runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// On this node's replica.
+    Here,
+    /// On the master, which is this other member: forward it over the peer link.
+    Peer(Member),
+}
+
+/// Who masters a partition, as the coordinator says (Kafka mode), and who this node is.
+#[derive(Debug, Clone)]
+pub(crate) struct MasterWatch {
+    pub(crate) master: watch::Receiver<Option<MasterInfo>>,
+    pub(crate) local: MemberId,
+}
+
 /// A cloneable sender to one partition's mailbox, with the partition's replica status on
-/// this node.
+/// this node and, in a cluster, who masters it.
 pub(crate) struct PartitionHandle<H> {
     tx: mpsc::Sender<Job<H>>,
     status: Arc<ReplicaStatus>,
+    master: Option<MasterWatch>,
 }
 
 impl<H> Clone for PartitionHandle<H> {
@@ -37,13 +55,18 @@ impl<H> Clone for PartitionHandle<H> {
         PartitionHandle {
             tx: self.tx.clone(),
             status: self.status.clone(),
+            master: self.master.clone(),
         }
     }
 }
 
 impl<H: Handler> PartitionHandle<H> {
-    pub(crate) fn new(tx: mpsc::Sender<Job<H>>, status: Arc<ReplicaStatus>) -> Self {
-        PartitionHandle { tx, status }
+    pub(crate) fn new(
+        tx: mpsc::Sender<Job<H>>,
+        status: Arc<ReplicaStatus>,
+        master: Option<MasterWatch>,
+    ) -> Self {
+        PartitionHandle { tx, status, master }
     }
 
     /// The replica's status on this node.
@@ -51,29 +74,53 @@ impl<H: Handler> PartitionHandle<H> {
         &self.status
     }
 
-    /// Checks that a request for `replica` may run here, waiting (bounded) for a promotion.
-    async fn admit(
+    /// Where a request for `replica` runs: here when this node's replica may serve it, else on
+    /// the master's node. While the partition has no master anywhere (or this node's replica
+    /// is being promoted), waits for one until `wait_until`, then fails with
+    /// [`AskError::NoMaster`].
+    pub(crate) async fn route(
         &self,
         replica: Replica,
-        deadline: Instant,
         partition: u32,
-    ) -> Result<(), AskError> {
-        match self.status.role() {
-            Role::Master => return Ok(()),
-            Role::Remote => return Err(AskError::NoMaster { partition }),
-            Role::Standby | Role::Moving if replica == Replica::Any => return Ok(()),
-            Role::Standby | Role::Moving => {}
-        }
-        let wait = deadline.min(Instant::now() + NO_MASTER_WAIT);
-        if self.status.wait_master(wait).await {
-            Ok(())
-        } else {
-            Err(AskError::NoMaster { partition })
+        wait_until: Instant,
+    ) -> Result<Route, AskError> {
+        let mut role = self.status.subscribe();
+        let mut master = self.master.as_ref().map(|m| m.master.clone());
+        loop {
+            match *role.borrow_and_update() {
+                Role::Master => return Ok(Route::Here),
+                Role::Standby | Role::Moving if replica == Replica::Any => return Ok(Route::Here),
+                _ => {}
+            }
+            if let (Some(watch), Some(known)) = (&self.master, master.as_mut())
+                && let Some(info) = known.borrow_and_update().as_ref()
+                && info.member.id != watch.local
+            {
+                return Ok(Route::Peer(info.member.clone()));
+            }
+            // No master, or this node's own replica is being promoted: wait for either to
+            // change.
+            let changed = async {
+                match master.as_mut() {
+                    Some(known) => tokio::select! {
+                        r = role.changed() => r.is_ok(),
+                        r = known.changed() => r.is_ok(),
+                    },
+                    None => role.changed().await.is_ok(),
+                }
+            };
+            match tokio::time::timeout_at(wait_until, changed).await {
+                Ok(true) => {}
+                Ok(false) => return Err(AskError::Stopped),
+                Err(_) => return Err(AskError::NoMaster { partition }),
+            }
         }
     }
 
     /// Runs `f` in the partition (on `replica`) and returns its result, waiting at most until
-    /// `deadline` for room in the mailbox and for the answer.
+    /// `deadline` for room in the mailbox and for the answer. A closure cannot travel to
+    /// another node: when the partition is served elsewhere, this fails with
+    /// [`AskError::NotForwardable`].
     pub(crate) async fn call<R, F>(
         &self,
         replica: Replica,
@@ -81,6 +128,16 @@ impl<H: Handler> PartitionHandle<H> {
         deadline: Instant,
         f: F,
     ) -> Result<R, AskError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut H, &mut Context<'_>) -> R + Send + 'static,
+    {
+        self.here(replica, partition, deadline).await?;
+        self.call_here(deadline, f).await
+    }
+
+    /// Runs `f` in this node's replica, whatever its role (the caller routed the request).
+    pub(crate) async fn call_here<R, F>(&self, deadline: Instant, f: F) -> Result<R, AskError>
     where
         R: Send + 'static,
         F: FnOnce(&mut H, &mut Context<'_>) -> R + Send + 'static,
@@ -94,7 +151,7 @@ impl<H: Handler> PartitionHandle<H> {
                 let _ = reply.send(durable.map(|()| value));
             }));
         });
-        self.send(replica, partition, deadline, job).await?;
+        self.send_here(deadline, job).await?;
         match tokio::time::timeout_at(deadline, answer).await {
             Ok(Ok(answer)) => answer,
             Ok(Err(_)) => Err(AskError::Failed),
@@ -102,19 +159,30 @@ impl<H: Handler> PartitionHandle<H> {
         }
     }
 
-    /// Queues `job` (for `replica`) without waiting for it to run.
-    pub(crate) async fn send(
-        &self,
-        replica: Replica,
-        partition: u32,
-        deadline: Instant,
-        job: Job<H>,
-    ) -> Result<(), AskError> {
-        self.admit(replica, deadline, partition).await?;
+    /// Queues `job` on this node's replica, whatever its role.
+    pub(crate) async fn send_here(&self, deadline: Instant, job: Job<H>) -> Result<(), AskError> {
         match tokio::time::timeout_at(deadline, self.tx.send(job)).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(AskError::Stopped),
             Err(_) => Err(AskError::Timeout),
+        }
+    }
+
+    /// Checks that a closure, which cannot be forwarded, may run here.
+    async fn here(
+        &self,
+        replica: Replica,
+        partition: u32,
+        deadline: Instant,
+    ) -> Result<(), AskError> {
+        let wait_until = deadline.min(Instant::now() + NO_MASTER_WAIT);
+        match self.route(replica, partition, wait_until).await? {
+            Route::Here => Ok(()),
+            Route::Peer(member) => Err(AskError::NotForwardable {
+                what: "a closure",
+                partition,
+                master: member.id.to_string(),
+            }),
         }
     }
 }

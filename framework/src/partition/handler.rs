@@ -13,6 +13,14 @@ use super::Context;
 pub trait Message: Send + 'static {
     /// What [`Handles::handle`] returns for it, and what `ask` gives back.
     type Reply: Send + 'static;
+
+    /// Whether handling the message twice has the same effect as handling it once (a read, or
+    /// a write of a value that does not depend on the old one). In a cluster, an `ask` whose
+    /// link to the partition's master breaks after the message was sent is retried only for
+    /// such messages — otherwise it fails with
+    /// [`AskError::Lost`](crate::keyspace::AskError::Lost), since the master may have handled
+    /// it. Default `false`.
+    const IDEMPOTENT: bool = false;
 }
 
 /// The logic of a keyspace's partitions. Each partition runs its own instance in its own task

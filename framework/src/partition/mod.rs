@@ -19,7 +19,7 @@ mod status;
 pub(crate) use actor::{Job, Parts, run, serve};
 pub(crate) use apply::CHECKPOINTS;
 pub use context::Context;
-pub(crate) use handle::{PartitionHandle, Replica};
+pub(crate) use handle::{MasterWatch, NO_MASTER_WAIT, PartitionHandle, Replica, Route};
 pub use handler::{Handler, Handles, Message, StateOnly};
 pub(crate) use pipeline::Pipeline;
 pub(crate) use status::ReplicaStatus;

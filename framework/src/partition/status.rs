@@ -62,6 +62,11 @@ impl ReplicaStatus {
         self.role.send_replace(role);
     }
 
+    /// A watch of the role.
+    pub(crate) fn subscribe(&self) -> watch::Receiver<Role> {
+        self.role.subscribe()
+    }
+
     /// Waits until the replica has a role (is no longer [`Role::Moving`]).
     pub(crate) async fn settled(&self) {
         let mut role = self.role.subscribe();
@@ -75,15 +80,6 @@ impl ReplicaStatus {
 
     pub(crate) fn add_replayed(&self, records: u64) {
         self.replayed.fetch_add(records, Ordering::AcqRel);
-    }
-
-    /// Waits until the replica is master, at most until `deadline`; says whether it is.
-    pub(crate) async fn wait_master(&self, deadline: tokio::time::Instant) -> bool {
-        let mut role = self.role.subscribe();
-        matches!(
-            tokio::time::timeout_at(deadline, role.wait_for(|r| *r == Role::Master)).await,
-            Ok(Ok(_))
-        )
     }
 
     pub(crate) fn epoch(&self) -> u64 {

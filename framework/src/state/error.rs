@@ -50,6 +50,10 @@ pub enum StateError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An error of the partition's master on another node that has no variant here (its
+    /// source did not travel): the master's message.
+    #[error("on the partition's master: {0}")]
+    OnMaster(String),
 }
 
 impl From<crate::changelog::ChangelogError> for StateError {

@@ -12,6 +12,7 @@ pub(crate) mod record;
 mod spec;
 #[allow(clippy::module_inception)]
 mod state;
+mod wire;
 
 pub use change::StateChange;
 pub use error::StateError;

@@ -66,6 +66,12 @@ fn a_full_file_sets_every_key() -> TestResult {
     assert_eq!(config.live.heartbeat, Duration::from_secs(5));
     assert_eq!(config.store.backend, StoreBackend::Memory);
     assert_eq!(config.cluster.mode, ClusterMode::Kafka);
+    assert_eq!(config.cluster.name, "prod");
+    assert_eq!(config.cluster.peer_listen, "0.0.0.0:9001".parse::<SocketAddr>()?);
+    assert_eq!(
+        config.cluster.advertise_host.as_deref(),
+        Some("node-2.example.com")
+    );
     assert_eq!(config.kafka.bootstrap_servers, ["k1:9092", "k2:9092"]);
     assert_eq!(config.kafka.acks, Acks::Leader);
     assert_eq!(
@@ -92,7 +98,7 @@ fn a_full_file_sets_every_key() -> TestResult {
         config.origin("keyspaces.graph.partitions"),
         Some(&Origin::File {
             path,
-            line: 31,
+            line: 34,
             column: 14
         })
     );

@@ -63,6 +63,31 @@ connect = "zk1:2181/"
 }
 
 #[test]
+fn a_cluster_node_on_every_interface_must_say_what_to_advertise() {
+    let text = r#"[http]
+listen = "0.0.0.0:9000"
+[cluster]
+mode = "kafka"
+peer_listen = "[::]:9001"
+[kafka]
+bootstrap_servers = "k1:9092"
+[zookeeper]
+connect = "zk1:2181"
+"#;
+    assert_eq!(
+        messages(parse(text, NO_ENV)),
+        [
+            "node.toml:2:10: `cluster.advertise_host`: 0.0.0.0:9000 binds every interface, so \
+             it names none that other nodes could use: set the host to advertise",
+            "node.toml:5:15: `cluster.advertise_host`: [::]:9001 binds every interface, so it \
+             names none that other nodes could use: set the host to advertise",
+        ]
+    );
+    let fixed = text.replace("[cluster]\n", "[cluster]\nadvertise_host = \"node-1.example\"\n");
+    assert!(parse(&fixed, NO_ENV).is_ok(), "{fixed}");
+}
+
+#[test]
 fn rules_are_not_checked_while_keys_fail_to_load() {
     // kafka mode without brokers would be a rule error, but the mistyped key comes first
     let text = "[cluster]\nmode = \"kafka\"\n[kafka]\nbootstrap_servers = 9092\n";

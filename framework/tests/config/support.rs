@@ -65,6 +65,9 @@ backend = "memory"
 
 [cluster]
 mode = "kafka"
+name = "prod"
+peer_listen = "0.0.0.0:9001"
+advertise_host = "node-2.example.com"
 
 [kafka]
 bootstrap_servers = ["k1:9092", "k2:9092"]

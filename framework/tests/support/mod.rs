@@ -120,6 +120,7 @@ pub fn keyspace(ttl: Duration) -> Keyspace<Counters> {
         .state_with_ttl::<String, String>("sessions", ttl)
         .handler(Counters)
         .accept_published::<String, Add>()
+        .remote::<Add>()
 }
 
 /// A node on 127.0.0.1 with a random port, RocksDB under `dir`.

@@ -1,0 +1,102 @@
+//! Routing a request to the partition's master: here, or over the peer link to the master's
+//! node, following the mastership across failovers (see [`peer`](crate::peer) for the rules).
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::{AskError, KeyspaceRef};
+use crate::coordinator::Member;
+use crate::partition::{Handler, Route};
+use crate::peer::{Code, LinkError, Outcome, Refused, RequestBody};
+
+/// How long a request waits before it tries the master again after a refusal or a failed
+/// connection.
+const RETRY_PAUSE: Duration = Duration::from_millis(50);
+
+/// Where a routed request ended up.
+pub(crate) enum Routed {
+    /// It runs here, on this node's replica.
+    Here,
+    /// The master's node carried it out; the reply's encoding.
+    Done(Vec<u8>),
+    /// The master's node refused the message itself (it does not decode, or the handler
+    /// rejected a published one).
+    Refused(Refused),
+}
+
+impl<H: Handler> KeyspaceRef<H> {
+    /// Routes a request for `partition`: [`Routed::Here`] if this node's replica should run
+    /// it, otherwise sends the request that `body` makes to the master's node and returns
+    /// what came back, retrying (until `deadline`, and for at most
+    /// [`NO_MASTER_WAIT`](crate::partition::NO_MASTER_WAIT) without a master) while the
+    /// master is unknown, unreachable, or refuses it unrun. `body` is called at most once.
+    pub(crate) async fn route_request(
+        &self,
+        partition: u32,
+        deadline: Instant,
+        idempotent: bool,
+        mut body: impl FnMut(&Member) -> Result<RequestBody, AskError>,
+    ) -> Result<Routed, AskError> {
+        let handle = self.handle(partition)?;
+        let wait_until = deadline.min(Instant::now() + crate::partition::NO_MASTER_WAIT);
+        let mut request: Option<RequestBody> = None;
+        loop {
+            let member = match handle.route(self.replica, partition, wait_until).await? {
+                Route::Here => return Ok(Routed::Here),
+                Route::Peer(member) => member,
+            };
+            let Some(peers) = &self.inner.peers else {
+                return Err(AskError::NoMaster { partition });
+            };
+            let sent = match &request {
+                Some(request) => request.clone(),
+                None => request.insert(body(&member)?).clone(),
+            };
+            let outcome = peers
+                .request(&member, &self.inner.name, partition, sent, deadline)
+                .await;
+            let why = match outcome {
+                Ok(Outcome::Done(done)) => return Ok(Routed::Done(done.reply)),
+                Ok(Outcome::Refused(refused)) => match refused.code {
+                    // Not run: the mastership moved (or the node is leaving); find it again.
+                    Code::NotMaster | Code::Stopped => refused.reason,
+                    Code::BadMessage | Code::Rejected => return Ok(Routed::Refused(refused)),
+                    code => return Err(ask_error(code, refused.reason, partition, self)),
+                },
+                Err(LinkError::NotSent(why)) => why,
+                Err(LinkError::Lost(why)) if idempotent => why,
+                Err(LinkError::Lost(reason)) => return Err(AskError::Lost { reason }),
+                Err(LinkError::Timeout) => return Err(AskError::Timeout),
+            };
+            tracing::debug!(
+                keyspace = %self.inner.name, partition, master = %member.id, %why,
+                "request not taken by the master; routing it again"
+            );
+            let pause = Instant::now() + RETRY_PAUSE;
+            if pause >= wait_until {
+                return Err(AskError::NoMaster { partition });
+            }
+            tokio::time::sleep_until(pause).await;
+        }
+    }
+}
+
+/// The [`AskError`] of a refusal that ends the request.
+fn ask_error<H: Handler>(
+    code: Code,
+    reason: String,
+    partition: u32,
+    keyspace: &KeyspaceRef<H>,
+) -> AskError {
+    match code {
+        Code::Timeout => AskError::Timeout,
+        Code::Failed => AskError::Failed,
+        Code::NotWritten => AskError::NotWritten { reason },
+        Code::NoSuchPartition => AskError::NoSuchPartition {
+            partition,
+            partitions: keyspace.partitions(),
+        },
+        _ => AskError::Refused { reason },
+    }
+}

@@ -1,0 +1,115 @@
+//! Serving a request that another node forwarded over its peer link: it runs only if this
+//! node masters the partition now.
+
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use super::{AskError, KeyspaceRef};
+use crate::partition::{Handler, Role};
+use crate::peer::{Code, Done, Outcome, Refused, RequestBody};
+
+impl<H: Handler> KeyspaceRef<H> {
+    /// Runs a forwarded request on this node's replica of `partition` if it is the master,
+    /// answering by `deadline`.
+    pub(crate) async fn serve_forwarded(
+        &self,
+        partition: u32,
+        body: RequestBody,
+        deadline: Instant,
+    ) -> Outcome {
+        let handle = match self.handle(partition) {
+            Ok(handle) => handle,
+            Err(e) => return refuse(Code::NoSuchPartition, e.to_string()),
+        };
+        if handle.status().role() != Role::Master {
+            return refuse(
+                Code::NotMaster,
+                format!("this node is not the master of partition {partition}"),
+            );
+        }
+        match body {
+            RequestBody::Ask(message) => {
+                let Some(remote) = self.inner.remotes.by_kind(message.kind) else {
+                    return unknown_message(message.kind);
+                };
+                let (reply, answer) = oneshot::channel();
+                let job = match remote.ask_job(&message.body, reply) {
+                    Ok(job) => job,
+                    Err(e) => return refuse(Code::BadMessage, e.to_string()),
+                };
+                if let Err(e) = handle.send_here(deadline, job).await {
+                    return refused(e);
+                }
+                match tokio::time::timeout_at(deadline, answer).await {
+                    Ok(Ok(Ok(reply))) => Outcome::Done(Done { reply }),
+                    Ok(Ok(Err(e))) => refused(e),
+                    Ok(Err(_)) => refused(AskError::Failed),
+                    Err(_) => refused(AskError::Timeout),
+                }
+            }
+            RequestBody::Tell(tell) => {
+                let Some(remote) = self.inner.remotes.by_kind(tell.message.kind) else {
+                    return unknown_message(tell.message.kind);
+                };
+                let job = match remote.tell_job(&tell.message.body) {
+                    Ok(job) => job,
+                    Err(e) => return refuse(Code::BadMessage, e.to_string()),
+                };
+                match handle.send_here(deadline, job).await {
+                    Ok(()) => Outcome::Done(Done { reply: Vec::new() }),
+                    Err(e) => refused(e),
+                }
+            }
+            RequestBody::Publish(publish) => {
+                let Some(decode) = &self.inner.publish else {
+                    return refuse(
+                        Code::Rejected,
+                        format!("keyspace `{}` accepts no published messages", self.name()),
+                    );
+                };
+                let (reply, outcome) = oneshot::channel();
+                let job = match decode(&publish.key, &publish.message, reply) {
+                    Ok(job) => job,
+                    Err(e) => return refuse(Code::BadMessage, e.to_string()),
+                };
+                if let Err(e) = handle.send_here(deadline, job).await {
+                    return refused(e);
+                }
+                match tokio::time::timeout_at(deadline, outcome).await {
+                    Ok(Ok(Ok(()))) => Outcome::Done(Done { reply: Vec::new() }),
+                    Ok(Ok(Err(message))) => refuse(Code::Rejected, message),
+                    Ok(Err(_)) => refused(AskError::Failed),
+                    Err(_) => refused(AskError::Timeout),
+                }
+            }
+        }
+    }
+}
+
+fn refuse(code: Code, reason: String) -> Outcome {
+    Outcome::Refused(Refused { code, reason })
+}
+
+fn unknown_message(kind: i64) -> Outcome {
+    refuse(
+        Code::UnknownMessage,
+        format!(
+            "message kind {kind:#x} is not a remote message of this keyspace here (do the nodes run the same build?)"
+        ),
+    )
+}
+
+/// The refusal that carries `error` back to the caller.
+fn refused(error: AskError) -> Outcome {
+    let code = match &error {
+        AskError::Timeout => Code::Timeout,
+        AskError::Stopped => Code::Stopped,
+        AskError::NotWritten { .. } => Code::NotWritten,
+        _ => Code::Failed,
+    };
+    let reason = match error {
+        AskError::NotWritten { reason } => reason,
+        other => other.to_string(),
+    };
+    refuse(code, reason)
+}
