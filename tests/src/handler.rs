@@ -7,7 +7,7 @@ use affinity::keyspace::{Keyspace, Published};
 use affinity::partition::{Context, Handler, Handles, Message};
 use affinity_avro::Avro;
 
-use crate::model::{BLOBS, Blob, COUNTERS, KEYSPACE, PROFILES, Profile, SESSIONS};
+use crate::model::{BLOBS, Blob, COUNTERS, JOURNAL, KEYSPACE, PROFILES, Profile, SESSIONS};
 
 /// The handler of every partition of the test keyspace.
 #[derive(Clone, Debug, Default)]
@@ -123,7 +123,8 @@ where
 /// which must fail only this message).
 ///
 /// It is also the keyspace's published message type: a live client's `Publish` of an
-/// `Increment` to the key `key` reaches this handler (one published to another key is refused).
+/// `Increment` to the key `key` reaches this handler (one published to another key is refused),
+/// which also appends `by` to the key's [`JOURNAL`] (the order publishes were handled in).
 /// The schemas are registered as `e2e-published-key` (a string) and `e2e-published-value`.
 #[derive(Avro, Clone, Debug, PartialEq)]
 #[avro(namespace = "e2e")]
@@ -175,12 +176,24 @@ impl Handles<Published<String, Increment>> for App {
                 p.message.key, p.key
             ));
         }
-        self.handle(p.message, ctx)
+        let by = p.message.by;
+        let count = self.handle(p.message, ctx)?;
+        let mut journal = ctx
+            .state::<String, Vec<i64>>(JOURNAL)
+            .map_err(|e| e.to_string())?;
+        journal
+            .update(&p.key, |old| {
+                let mut all = old.unwrap_or_default();
+                all.push(by);
+                Some(all)
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(count)
     }
 }
 
 /// The test keyspace: profiles, counters, sessions that expire `session_ttl` after they were
-/// written, and blobs, in four partitions; live clients may publish [`Increment`]s.
+/// written, blobs and the journal of published increments, in four partitions; live clients may publish [`Increment`]s.
 pub fn keyspace(session_ttl: Duration) -> Keyspace<App> {
     Keyspace::new(KEYSPACE)
         .partitions(4)
@@ -188,6 +201,7 @@ pub fn keyspace(session_ttl: Duration) -> Keyspace<App> {
         .state::<String, i64>(COUNTERS)
         .state_with_ttl::<String, String>(SESSIONS, session_ttl)
         .state::<i64, Blob>(BLOBS)
+        .state::<String, Vec<i64>>(JOURNAL)
         .handler(App)
         .accept_published::<String, Increment>()
 }

@@ -25,7 +25,7 @@ mod wait;
 pub use handler::{App, Delete, Get, Increment, PANIC_BY, Put, ZERO_REFUSED, keyspace};
 pub use http::{Http, Reply};
 pub use live::{Ended, Held, RawLive, key};
-pub use model::{BLOBS, Blob, COUNTERS, KEYSPACE, PROFILES, Profile, SESSIONS};
+pub use model::{BLOBS, Blob, COUNTERS, JOURNAL, KEYSPACE, PROFILES, Profile, SESSIONS};
 pub use node::{NodeOptions, base_url, start_node, stop_node};
 pub use proxy::Proxy;
 pub use routes::routes;

@@ -13,6 +13,9 @@ pub const COUNTERS: &str = "counters";
 pub const SESSIONS: &str = "sessions";
 /// State `i64 → Blob`: large values.
 pub const BLOBS: &str = "blobs";
+/// State `String → Vec<i64>`: for each counter, the `by` of every [`Increment`](crate::Increment)
+/// published to it, in the order the handler received them.
+pub const JOURNAL: &str = "journal";
 
 /// A user profile: a record with twenty fields of the kinds real records have (numbers,
 /// strings, a flag, an optional, a list), so that the size of a one-field delta compares with

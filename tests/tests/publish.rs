@@ -6,8 +6,8 @@
 use affinity_avro::to_vec;
 use affinity_client::{Client, ClientError};
 use affinity_e2e::{
-    COUNTERS, Http, Increment, KEYSPACE, NodeOptions, RawLive, ZERO_REFUSED, base_url, key,
-    start_node, stop_node, within,
+    App, COUNTERS, Get, Http, Increment, JOURNAL, KEYSPACE, NodeOptions, RawLive, ZERO_REFUSED,
+    base_url, key, start_node, stop_node, within,
 };
 use affinity_protocol::frame::{ClientFrame, ErrorCode, Publish, ServerFrame};
 use futures_util::StreamExt;
@@ -273,5 +273,58 @@ async fn published_schemas_are_registered_and_bad_keys_refused() {
     let other = http.get("/counters/other", JSON).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     within("the client's shutdown", client.shutdown()).await;
+    stop_node(node).await;
+}
+
+/// Publishes from one socket to one key reach the handler in the order they were sent (as a
+/// Kafka producer's to one partition, or a Firebase client's writes to one path), while
+/// publishes to other keys, interleaved on the same socket, go on around them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publishes_from_one_socket_to_one_key_are_handled_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path(), &NodeOptions::default()).await;
+    let mut live = RawLive::connect(node.local_addr()).await;
+    let keys: Vec<String> = (0..4).map(|k| format!("ordered-{k}")).collect();
+    const EACH: i64 = 150;
+    let mut request_id = 0;
+    // Key 0 gets every round; the others share the socket with it, each every other round.
+    for by in 1..=EACH {
+        for (k, counter) in keys.iter().enumerate() {
+            if k > 0 && (by + k as i64) % 2 == 0 {
+                continue;
+            }
+            request_id += 1;
+            live.send(&ClientFrame::Publish(Publish {
+                request_id,
+                keyspace: KEYSPACE.to_owned(),
+                key: key(counter),
+                message: to_vec(&Increment {
+                    key: counter.clone(),
+                    by,
+                }),
+            }))
+            .await;
+        }
+    }
+    let mut published = 0;
+    while published < request_id {
+        match live.recv().await {
+            ServerFrame::Published(_) => published += 1,
+            other => panic!("expected Published, got {other:?}"),
+        }
+    }
+    let ks = node.keyspace::<App>().unwrap();
+    for (k, counter) in keys.iter().enumerate() {
+        let journal: Vec<i64> = ks
+            .ask(counter, Get::new(JOURNAL, counter.clone()))
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap_or_default();
+        let sent: Vec<i64> = (1..=EACH)
+            .filter(|by| k == 0 || (by + k as i64) % 2 != 0)
+            .collect();
+        assert_eq!(journal, sent, "key {counter}: handled in the order sent");
+    }
     stop_node(node).await;
 }

@@ -1,5 +1,5 @@
-//! One `/live` connection: reads client frames, runs a task per subscription and per publish,
-//! and writes server frames from one bounded queue.
+//! One `/live` connection: reads client frames, runs a task per subscription and per publish
+//! (publishes to one key one after another), and writes server frames from one bounded queue.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,6 +17,7 @@ use tokio_util::task::TaskTracker;
 
 use super::LiveContext;
 use super::frames::{error_frame, observe_error, publish_error};
+use super::order::PublishOrder;
 use super::subscription::follow;
 use super::writer::{self, CloseReason};
 
@@ -50,6 +51,7 @@ pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
         generation: 0,
         ended: mpsc::channel(limits.max_subscriptions.max(1)),
         publishes: Arc::new(Semaphore::new(limits.max_publishes.max(1))),
+        order: PublishOrder::new(limits.max_publishes.max(1)),
     };
     loop {
         let message = tokio::select! {
@@ -136,6 +138,8 @@ struct Connection<'a> {
     /// Subscriptions whose task ended by itself (an error, a stopped partition).
     ended: (mpsc::Sender<Ended>, mpsc::Receiver<Ended>),
     publishes: Arc<Semaphore>,
+    /// Publishes to one key wait for the previous one to that key.
+    order: PublishOrder,
 }
 
 impl Connection<'_> {
@@ -243,8 +247,10 @@ impl Connection<'_> {
             },
             () = self.stop.cancelled() => return false,
         };
+        let (turn, done) = self.order.next(&p.keyspace, &p.key);
         let out = self.out.clone();
         self.tasks.spawn(async move {
+            turn.wait().await;
             let frame = match keyspace.publish(&p.key, &p.message).await {
                 Ok(()) => ServerFrame::Published(Published { request_id }),
                 Err(error) => {
@@ -253,6 +259,8 @@ impl Connection<'_> {
                 }
             };
             let _ = out.send(frame).await;
+            // Answered: the next publish to this key may go.
+            drop(done);
             drop(permit);
         });
         true

@@ -5,7 +5,9 @@
 //! asks the key's partition for a [`FeedReader`](crate::feed::FeedReader), sends a snapshot (or,
 //! with `resume_from`, only what changed since — as deltas while the partition's feed still has
 //! them), then every change as a delta with its offset. `Publish` hands a message to the key's
-//! handler and answers `Published` or an `Error` for that request; `Ping` gets a `Pong`.
+//! handler and answers `Published` or an `Error` for that request; publishes from one connection
+//! to one key are handled (and answered) in the order they were sent, those to different keys
+//! concurrently; `Ping` gets a `Pong`.
 //! Errors that concern one subscription or request (unknown keyspace or state, a key that does
 //! not decode, a message the handler rejects) are `Error` frames for it; the socket stays open.
 //! A malformed frame gets an `Error` with neither id.
@@ -23,6 +25,7 @@ mod connection;
 mod frames;
 mod limits;
 mod metrics;
+mod order;
 mod route;
 mod subscription;
 mod writer;
