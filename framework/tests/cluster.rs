@@ -91,6 +91,27 @@ async fn read(ks: &KeyspaceRef<Counters>, key: &str) -> Result<Option<i64>, AskE
     .await
 }
 
+/// The JSON body of `GET path` on `node`.
+async fn get_json(node: &RunningNode, path: &str) -> serde_json::Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(node.local_addr())
+        .await
+        .unwrap();
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.0 200"), "{head}");
+    serde_json::from_str(body).unwrap()
+}
+
 /// Waits (bounded) until `done` holds.
 async fn eventually(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + limit;
@@ -122,6 +143,27 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
     for p in 0..PARTITIONS {
         assert_eq!(ks_b.role(p), Some(Role::Standby), "b is a standby of {p}");
         assert!(ks_a.epoch(p) > 0, "a's mastership of {p} has an epoch");
+    }
+
+    // `/cluster` on b: a masters each partition, both hold a replica, b's is a standby.
+    let view = get_json(&b, "/cluster").await;
+    assert_eq!(view["node"], "b");
+    assert_eq!(view["mode"], "kafka");
+    let partitions = view["keyspaces"][name.as_str()].as_array().unwrap();
+    assert_eq!(partitions.len(), PARTITIONS as usize);
+    for (p, partition) in partitions.iter().enumerate() {
+        assert_eq!(partition["partition"], p);
+        assert_eq!(partition["master"], "a", "{partition}");
+        assert_eq!(partition["epoch"], ks_a.epoch(p as u32), "{partition}");
+        let mut replicas: Vec<&str> = partition["replicas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        replicas.sort_unstable();
+        assert_eq!(replicas, ["a", "b"], "{partition}");
+        assert_eq!(partition["here"]["role"], "standby", "{partition}");
     }
 
     let keys: Vec<String> = (0..20).map(|i| format!("k{i}")).collect();

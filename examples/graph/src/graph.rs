@@ -18,7 +18,7 @@ use tokio::sync::Mutex;
 
 use crate::model::{Component, Vertex};
 use crate::partition::{
-    GetVertex, GraphPartition, SetComponent, SetEdge, SetMembers, UpsertVertex,
+    GetVertex, GraphPartition, SetComponent, SetEdge, SetMembers, UpsertVertex, Upserted,
 };
 
 /// The largest component a connect or disconnect will walk; past it the operation is refused
@@ -85,7 +85,8 @@ impl Graph {
     /// Creates or renames vertex `id`. A new vertex is its own component.
     pub async fn put_vertex(&self, id: i64, name: String) -> Result<Vertex, GraphError> {
         let _shape = self.shape.0.lock().await;
-        let (vertex, created) = self.keyspace.ask(&id, UpsertVertex { id, name }).await??;
+        let Upserted { vertex, created } =
+            self.keyspace.ask(&id, UpsertVertex { id, name }).await??;
         if created {
             self.set_members(id, vec![id]).await?;
         }

@@ -20,7 +20,10 @@ pub mod web;
 use affinity::keyspace::Keyspace;
 
 use crate::model::{Component, Rename, Vertex};
-use crate::partition::{COMPONENTS, GraphPartition, VERTICES};
+use crate::partition::{
+    COMPONENTS, GetComponent, GetVertex, GraphPartition, SetComponent, SetEdge, SetMembers,
+    UpsertVertex, VERTICES,
+};
 
 /// The `graph` keyspace: vertices and components by id, in eight partitions; live clients may
 /// publish [`Rename`]s to vertex ids.
@@ -31,4 +34,11 @@ pub fn keyspace() -> Keyspace<GraphPartition> {
         .state::<i64, Component>(COMPONENTS)
         .handler(GraphPartition)
         .accept_published::<i64, Rename>()
+        // In a cluster, the messages the API sends travel to their partition's master.
+        .remote::<GetVertex>()
+        .remote::<UpsertVertex>()
+        .remote::<SetEdge>()
+        .remote::<SetComponent>()
+        .remote::<GetComponent>()
+        .remote::<SetMembers>()
 }

@@ -4,6 +4,7 @@
 use affinity::keyspace::Published;
 use affinity::partition::{Context, Handler, Handles, Message};
 use affinity::state::StateError;
+use affinity_avro::Avro;
 
 use crate::model::{Component, Rename, Vertex};
 
@@ -19,11 +20,12 @@ pub struct GraphPartition;
 impl Handler for GraphPartition {}
 
 /// Reads a vertex.
-#[derive(Debug)]
+#[derive(Avro, Debug)]
 pub struct GetVertex(pub i64);
 
 impl Message for GetVertex {
     type Reply = Result<Option<Vertex>, StateError>;
+    const IDEMPOTENT: bool = true;
 }
 
 impl Handles<GetVertex> for GraphPartition {
@@ -34,7 +36,8 @@ impl Handles<GetVertex> for GraphPartition {
 
 /// Creates a vertex (alone in its own component) or renames it. Replies with the vertex and
 /// whether it is new.
-#[derive(Debug)]
+#[derive(Avro, Debug)]
+#[avro(namespace = "com.example.graph")]
 pub struct UpsertVertex {
     /// The vertex.
     pub id: i64,
@@ -42,8 +45,19 @@ pub struct UpsertVertex {
     pub name: String,
 }
 
+/// What [`UpsertVertex`] did.
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "com.example.graph")]
+pub struct Upserted {
+    /// The vertex as written.
+    pub vertex: Vertex,
+    /// Whether it is new.
+    pub created: bool,
+}
+
 impl Message for UpsertVertex {
-    type Reply = Result<(Vertex, bool), StateError>;
+    type Reply = Result<Upserted, StateError>;
+    const IDEMPOTENT: bool = true;
 }
 
 impl Handles<UpsertVertex> for GraphPartition {
@@ -68,7 +82,10 @@ impl Handles<UpsertVertex> for GraphPartition {
                 }
             })
         })?;
-        Ok((vertex.unwrap_or_else(|| unreachable_vertex(m.id)), created))
+        Ok(Upserted {
+            vertex: vertex.unwrap_or_else(|| unreachable_vertex(m.id)),
+            created,
+        })
     }
 }
 
@@ -114,7 +131,8 @@ fn unreachable_vertex(id: i64) -> Vertex {
 
 /// Adds (`connect: true`) or removes an edge from `from` to `to` on `from`'s side. Replies
 /// with the vertex, or `None` if `from` does not exist.
-#[derive(Debug)]
+#[derive(Avro, Debug)]
+#[avro(namespace = "com.example.graph")]
 pub struct SetEdge {
     /// The vertex whose edge list changes.
     pub from: i64,
@@ -126,6 +144,7 @@ pub struct SetEdge {
 
 impl Message for SetEdge {
     type Reply = Result<Option<Vertex>, StateError>;
+    const IDEMPOTENT: bool = true;
 }
 
 impl Handles<SetEdge> for GraphPartition {
@@ -146,7 +165,8 @@ impl Handles<SetEdge> for GraphPartition {
 }
 
 /// Sets a vertex's component (nothing is written if it is already that).
-#[derive(Debug)]
+#[derive(Avro, Debug)]
+#[avro(namespace = "com.example.graph")]
 pub struct SetComponent {
     /// The vertex.
     pub vertex: i64,
@@ -156,6 +176,7 @@ pub struct SetComponent {
 
 impl Message for SetComponent {
     type Reply = Result<(), StateError>;
+    const IDEMPOTENT: bool = true;
 }
 
 impl Handles<SetComponent> for GraphPartition {
@@ -176,11 +197,12 @@ impl Handles<SetComponent> for GraphPartition {
 }
 
 /// Reads a component.
-#[derive(Debug)]
+#[derive(Avro, Debug)]
 pub struct GetComponent(pub i64);
 
 impl Message for GetComponent {
     type Reply = Result<Option<Component>, StateError>;
+    const IDEMPOTENT: bool = true;
 }
 
 impl Handles<GetComponent> for GraphPartition {
@@ -195,7 +217,8 @@ impl Handles<GetComponent> for GraphPartition {
 
 /// Writes a component (nothing is written if it is unchanged), or deletes the component `id`
 /// when `members` is empty.
-#[derive(Debug)]
+#[derive(Avro, Debug)]
+#[avro(namespace = "com.example.graph")]
 pub struct SetMembers {
     /// The component.
     pub id: i64,
@@ -205,6 +228,7 @@ pub struct SetMembers {
 
 impl Message for SetMembers {
     type Reply = Result<(), StateError>;
+    const IDEMPOTENT: bool = true;
 }
 
 impl Handles<SetMembers> for GraphPartition {

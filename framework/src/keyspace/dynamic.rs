@@ -52,6 +52,9 @@ pub(crate) trait DynKeyspace: Send + Sync + 'static {
         message: &'a [u8],
     ) -> BoxFuture<'a, Result<(), PublishError>>;
 
+    /// The partitions as `/cluster` shows them, for node `local`.
+    fn view(&self, local: &str) -> serde_json::Value;
+
     /// Runs a request another node forwarded, if this node masters its partition.
     fn serve_peer(
         &self,
@@ -62,6 +65,10 @@ pub(crate) trait DynKeyspace: Send + Sync + 'static {
 }
 
 impl<H: Handler> DynKeyspace for KeyspaceRef<H> {
+    fn view(&self, local: &str) -> serde_json::Value {
+        KeyspaceRef::view(self, local)
+    }
+
     fn serve_peer(
         &self,
         partition: u32,

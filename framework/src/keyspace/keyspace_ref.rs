@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use affinity_avro::{Avro, to_vec};
 use futures_util::future::try_join_all;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
 use super::forward::Routed;
 use super::remote::RemoteMessages;
 use super::{AskError, KeyObserver, Listener, PublishFn};
-use crate::coordinator::Member;
+use crate::coordinator::{Assignment, Member};
 use crate::feed::FeedReader;
 use crate::partition::{Context, Handler, Handles, Message, PartitionHandle, Replica, Role};
 use crate::partitioner::Partitioner;
@@ -30,6 +30,8 @@ pub(crate) struct Inner<H> {
     pub(crate) remotes: RemoteMessages<H>,
     /// The links to the other nodes (Kafka mode).
     pub(crate) peers: Option<Arc<Peers>>,
+    /// Which members hold each partition's replicas (Kafka mode).
+    pub(crate) assignment: Option<watch::Receiver<Arc<Assignment>>>,
 }
 
 /// A handle to a running keyspace whose partitions run the handler `H`: send messages to the

@@ -17,6 +17,7 @@ mod remote;
 mod replica;
 mod serve;
 pub(crate) mod start;
+mod view;
 
 pub(crate) use builder::PublishFn;
 pub use builder::{DEFAULT_ASK_TIMEOUT, DEFAULT_MAILBOX, Keyspace};

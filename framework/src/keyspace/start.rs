@@ -151,7 +151,7 @@ impl<H: Handler> Keyspace<H> {
                 })?;
                 let held = assignment.borrow().partitions_of(&coordinator.local().id);
                 tracing::info!(keyspace = %self.name, partitions = ?held, "replicas held by this node");
-                Some((clients, topics, coordinator.clone(), held))
+                Some((clients, topics, coordinator.clone(), held, assignment))
             }
             None => None,
         };
@@ -165,7 +165,7 @@ impl<H: Handler> Keyspace<H> {
             listeners.push(senders.clone());
             if cluster
                 .as_ref()
-                .is_some_and(|(.., held)| !held.contains(&partition))
+                .is_some_and(|(_, _, _, held, _)| !held.contains(&partition))
             {
                 cores.push((partition, None));
                 continue;
@@ -190,7 +190,7 @@ impl<H: Handler> Keyspace<H> {
         for (partition, core) in cores {
             let (tx, rx) = mpsc::channel(self.mailbox);
             let master = match &cluster {
-                Some((_, _, coordinator, _)) => Some(MasterWatch {
+                Some((_, _, coordinator, ..)) => Some(MasterWatch {
                     master: coordinator
                         .master(&self.name, partition)
                         .await
@@ -217,7 +217,7 @@ impl<H: Handler> Keyspace<H> {
                 mailbox: rx,
             };
             let status = match &cluster {
-                Some((clients, topics, coordinator, _)) => {
+                Some((clients, topics, coordinator, ..)) => {
                     let status = Arc::new(ReplicaStatus::new(Role::Moving));
                     let replica = super::replica::ReplicaEnv {
                         keyspace: self.name.clone(),
@@ -256,6 +256,7 @@ impl<H: Handler> Keyspace<H> {
                 publish: self.publish,
                 remotes: self.remotes,
                 peers: env.cluster.map(|c| c.peers.clone()),
+                assignment: cluster.map(|(.., assignment)| assignment),
             }),
             timeout: self.ask_timeout,
             replica: Replica::Master,

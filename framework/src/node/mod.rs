@@ -1,6 +1,7 @@
 //! The node (DESIGN.md §3): one process serving keyspaces over HTTP, built from code or a
 //! configuration file, with a graceful shutdown.
 
+mod cluster_route;
 mod error;
 #[allow(clippy::module_inception)]
 mod node;

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use super::cluster_route::cluster_routes;
 use super::running::Started;
 use super::{NodeError, RunningNode};
 use crate::changelog::Clients;
@@ -92,7 +93,7 @@ impl Node {
     }
 
     /// Merges the application's routes into the node's (which add `/live`, `/schemas`,
-    /// `/health`, `/ready` and `/metrics`).
+    /// `/health`, `/ready`, `/metrics` and `/cluster`).
     #[must_use]
     pub fn router(mut self, router: Router) -> Self {
         self.router = self.router.merge(router);
@@ -214,6 +215,14 @@ impl Node {
             .merge(crate::live::routes(live))
             .nest("/schemas", schema_routes(registry.clone()))
             .merge(ops_routes(readiness.clone(), metrics.clone()))
+            .merge(cluster_routes(
+                keyspaces.clone(),
+                config.node.id.clone(),
+                match config.cluster.mode {
+                    ClusterMode::Kafka => "kafka",
+                    _ => "embedded",
+                },
+            ))
             .layer(Extension(keyspaces.clone()));
         // Last, so the layers wrap every route (and see the matched route pattern).
         let app = GatewayLayers::new(&config.http)

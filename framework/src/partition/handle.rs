@@ -74,6 +74,12 @@ impl<H: Handler> PartitionHandle<H> {
         &self.status
     }
 
+    /// Who masters the partition as the coordinator last said (`Some(None)`: no master now);
+    /// `None` without a coordinator (embedded mode).
+    pub(crate) fn master_info(&self) -> Option<Option<MasterInfo>> {
+        self.master.as_ref().map(|m| m.master.borrow().clone())
+    }
+
     /// Where a request for `replica` runs: here when this node's replica may serve it, else on
     /// the master's node. While the partition has no master anywhere (or this node's replica
     /// is being promoted), waits for one until `wait_until`, then fails with

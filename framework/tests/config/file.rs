@@ -67,7 +67,10 @@ fn a_full_file_sets_every_key() -> TestResult {
     assert_eq!(config.store.backend, StoreBackend::Memory);
     assert_eq!(config.cluster.mode, ClusterMode::Kafka);
     assert_eq!(config.cluster.name, "prod");
-    assert_eq!(config.cluster.peer_listen, "0.0.0.0:9001".parse::<SocketAddr>()?);
+    assert_eq!(
+        config.cluster.peer_listen,
+        "0.0.0.0:9001".parse::<SocketAddr>()?
+    );
     assert_eq!(
         config.cluster.advertise_host.as_deref(),
         Some("node-2.example.com")

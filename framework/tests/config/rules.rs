@@ -83,7 +83,10 @@ connect = "zk1:2181"
              names none that other nodes could use: set the host to advertise",
         ]
     );
-    let fixed = text.replace("[cluster]\n", "[cluster]\nadvertise_host = \"node-1.example\"\n");
+    let fixed = text.replace(
+        "[cluster]\n",
+        "[cluster]\nadvertise_host = \"node-1.example\"\n",
+    );
     assert!(parse(&fixed, NO_ENV).is_ok(), "{fixed}");
 }
 
