@@ -196,8 +196,24 @@ impl Coordinator for ZookeeperCoordinator {
                 tracing::warn!("coordinator tasks did not stop in time");
             }
             // The last handle on the session: dropping it closes the session, and ZooKeeper
-            // deletes this node's ephemeral znodes at once.
+            // deletes this node's ephemeral znodes at once. The close is sent by the client's
+            // own task; wait for it, or a process that exits right after this would leave its
+            // znodes (and its member id) behind until the session times out.
+            let states = shared.session_states();
             shared.release_client();
+            if let Some(mut states) = states {
+                let closed = async {
+                    while !states.peek_state().is_terminated() {
+                        states.changed().await;
+                    }
+                };
+                if tokio::time::timeout(shared.op_timeout, closed)
+                    .await
+                    .is_err()
+                {
+                    tracing::warn!("the ZooKeeper session did not close in time");
+                }
+            }
             tracing::info!(member = %shared.local.id, "left the cluster");
         })
     }

@@ -141,6 +141,11 @@ impl Shared {
         lock(&self.client).clone().ok_or(CoordinatorError::Stopped)
     }
 
+    /// A watcher of the session's state, while the coordinator holds its client.
+    pub(crate) fn session_states(&self) -> Option<zk::StateWatcher> {
+        lock(&self.client).as_ref().map(zk::Client::state_watcher)
+    }
+
     /// Drops the coordinator's own client handle (the session closes once the tasks' handles
     /// are gone too).
     pub(crate) fn release_client(&self) {
