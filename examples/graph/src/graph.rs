@@ -4,9 +4,9 @@
 //! A vertex and its component record live in the partitions their ids route to, so one
 //! operation asks several partitions. Each partition applies its part atomically, but the
 //! operation as a whole is not a transaction: [`Graph`] serialises the operations that change
-//! the graph's shape on this node with a lock. That is right for one node (this example); a
-//! cluster would need the coordination of the cluster issue (or a design where one partition
-//! owns each component).
+//! the graph's shape on this node with a lock. That is right for one node; on a cluster (see
+//! the README) shape changes must go through one node, or would need a cluster-wide lock (or
+//! a design where one partition owns each component).
 
 use std::collections::{BTreeSet, VecDeque};
 use std::sync::Arc;
