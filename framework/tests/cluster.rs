@@ -145,6 +145,13 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
         assert!(ks_a.epoch(p) > 0, "a's mastership of {p} has an epoch");
     }
 
+    // The nodes share the cluster's registry: a schema has one id on both.
+    let subject = format!("{name}-counts-value");
+    assert_eq!(
+        a.registry().latest(&subject).await.unwrap().id,
+        b.registry().latest(&subject).await.unwrap().id
+    );
+
     // `/cluster` on b: a masters each partition, both hold a replica, b's is a standby.
     let view = get_json(&b, "/cluster").await;
     assert_eq!(view["node"], "b");

@@ -12,7 +12,6 @@ use tokio_util::sync::CancellationToken;
 use super::ChangelogError;
 use super::client::Clients;
 use super::restore::{Fetched, Next, Reader};
-use crate::partition::ReplicaStatus;
 
 /// Records handed over per batch at most.
 const BATCH: usize = 4096;
@@ -40,8 +39,6 @@ pub(crate) struct Tail {
     pub(crate) out: mpsc::Sender<Vec<Fetched>>,
     /// The records the standby has yet to read, as last measured (`None`: not measured yet).
     pub(crate) lag: watch::Sender<Option<u64>>,
-    /// The replica's status: counts the records read.
-    pub(crate) status: Arc<ReplicaStatus>,
     /// Ends the tail.
     pub(crate) stop: CancellationToken,
 }
@@ -92,7 +89,6 @@ impl Tail {
             }
             if !batch.is_empty() {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                self.status.add_replayed(full.len() as u64);
                 if self.out.blocking_send(full).is_err() {
                     return Ok(());
                 }

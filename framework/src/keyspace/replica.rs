@@ -17,7 +17,7 @@ use tracing::Instrument;
 
 use crate::changelog::{ChangelogError, Clients, Tail};
 use crate::coordinator::{Coordinator, CoordinatorError};
-use crate::partition::{Handler, Parts, ReplicaStatus, Role, serve};
+use crate::partition::{Handler, Parts, ReplicaStatus, Role, TailFeed, serve};
 
 /// Batches a standby's tail may have handed over and its actor not yet applied.
 const TAIL_BATCHES: usize = 4;
@@ -82,13 +82,21 @@ async fn standby<H: Handler>(env: &ReplicaEnv, mut parts: Parts<H>) -> StandbyEn
         from: parts.core.checkpoints().to_vec(),
         out: tx,
         lag: lag_tx,
-        status: env.status.clone(),
         stop: role.clone(),
     }
     .spawn();
     let span = tracing::info_span!("standby", keyspace = %env.keyspace, partition = env.partition);
     let mut actor = tokio::spawn(
-        serve(parts, Some(rx), role.clone(), Some(env.closing.clone())).instrument(span),
+        serve(
+            parts,
+            Some(TailFeed {
+                batches: rx,
+                status: env.status.clone(),
+            }),
+            role.clone(),
+            Some(env.closing.clone()),
+        )
+        .instrument(span),
     );
     env.status.set_epoch(0);
     env.status.set_lag(None);

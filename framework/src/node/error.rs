@@ -26,6 +26,9 @@ pub enum NodeError {
     /// The embedded schema registry could not open.
     #[error(transparent)]
     Registry(#[from] crate::registry::FileRegistryError),
+    /// The cluster's schema registry (on ZooKeeper, in Kafka mode) could not open.
+    #[error("the cluster's schema registry: {0}")]
+    ClusterRegistry(#[source] affinity_avro::RegistryError),
     /// The node's metrics could not be registered.
     #[error(transparent)]
     Metrics(#[from] crate::metrics::MetricsError),

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use affinity_avro::{MemoryRegistry, SchemaId, SchemaRegistry};
+use affinity_avro::{Compatibility, MemoryRegistry, SchemaId, SchemaRegistry};
 use axum::{Extension, Router};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -23,7 +23,7 @@ use crate::live::{LiveContext, LiveLimits, LiveMetrics};
 use crate::metrics::{HttpMetrics, Metrics};
 use crate::partition::Handler;
 use crate::peer::{PeerServer, Peers};
-use crate::registry::{FileRegistry, REGISTRY_DIR, schema_routes};
+use crate::registry::{FileRegistry, REGISTRY_DIR, ZookeeperRegistry, schema_routes};
 
 /// A node: keyspaces, an HTTP router, a configuration (DESIGN.md §3).
 ///
@@ -100,7 +100,9 @@ impl Node {
         self
     }
 
-    /// Uses `registry` for schemas instead of the embedded one.
+    /// Uses `registry` for schemas instead of the node's own: a file in the data dir (memory
+    /// for a memory-backed node) on its own, the cluster's registry on ZooKeeper in Kafka mode
+    /// (`/affinity/<cluster.name>/schemas`, so every node gives a schema the same id).
     #[must_use]
     pub fn registry(mut self, registry: Arc<dyn SchemaRegistry>) -> Self {
         self.registry = Some(registry);
@@ -123,6 +125,7 @@ impl Node {
         let data_dir = config.data_dir();
         let registry = match self.registry {
             Some(registry) => registry,
+            None if config.cluster.mode == ClusterMode::Kafka => cluster_registry(&config).await?,
             None => default_registry(&config)?,
         };
         // Bound before joining a cluster, so the node advertises the addresses it really has.
@@ -279,6 +282,31 @@ fn advertised(config: &NodeConfig, bound: SocketAddr) -> String {
         Some(host) => format!("{host}:{}", bound.port()),
         None => bound.to_string(),
     }
+}
+
+/// The registry of a cluster: a [`ZookeeperRegistry`] under `/affinity/<cluster>/schemas`, so
+/// every node gives a schema the same id (ids are written into the changelogs with every key
+/// and value, and read by the other nodes and by outside consumers).
+async fn cluster_registry(config: &NodeConfig) -> Result<Arc<dyn SchemaRegistry>, NodeError> {
+    let connect = config.zookeeper.connect.clone().unwrap_or_default();
+    let zookeeper = ZookeeperConfig::new(connect.clone(), config.cluster.name.clone());
+    let limit = zookeeper.operation_timeout;
+    let connector = zookeeper_client::Client::connector()
+        .with_session_timeout(config.zookeeper.session_timeout)
+        .with_connection_timeout(limit.min(config.zookeeper.session_timeout));
+    let client = tokio::time::timeout(limit, connector.connect(&connect))
+        .await
+        .unwrap_or(Err(zookeeper_client::Error::Timeout))
+        .map_err(|e| {
+            NodeError::ClusterRegistry(affinity_avro::RegistryError::Backend(format!(
+                "cannot connect to ZooKeeper at {connect}: {e}"
+            )))
+        })?;
+    let path = format!("{}/{}/schemas", zookeeper.root, config.cluster.name);
+    let registry = ZookeeperRegistry::open(client, &path, Compatibility::default(), limit)
+        .await
+        .map_err(NodeError::ClusterRegistry)?;
+    Ok(Arc::new(registry))
 }
 
 /// The embedded registry: in memory for a memory-backed node (whose data does not outlive it

@@ -39,6 +39,14 @@ pub(crate) struct Parts<H> {
     pub(crate) mailbox: mpsc::Receiver<Job<H>>,
 }
 
+/// What a standby's actor takes from its changelog tail: the batches of records, and the
+/// replica's status, which counts the records once they are applied (a batch still queued
+/// when the role changes is read again by the next role, and counted then).
+pub(crate) struct TailFeed {
+    pub(crate) batches: mpsc::Receiver<Vec<Fetched>>,
+    pub(crate) status: std::sync::Arc<super::ReplicaStatus>,
+}
+
 /// Runs a partition as master (or embedded) until `stop` is cancelled or every handle is
 /// gone, then closes its store (see [`serve`]).
 pub(crate) async fn run<H: Handler>(parts: Parts<H>, stop: CancellationToken) {
@@ -59,7 +67,7 @@ pub(crate) async fn run<H: Handler>(parts: Parts<H>, stop: CancellationToken) {
 /// (The caller instruments the future with the partition's span.)
 pub(crate) async fn serve<H: Handler>(
     parts: Parts<H>,
-    mut tail: Option<mpsc::Receiver<Vec<Fetched>>>,
+    mut tail: Option<TailFeed>,
     stop: CancellationToken,
     closing: Option<CancellationToken>,
 ) -> Option<Parts<H>> {
@@ -107,6 +115,9 @@ pub(crate) async fn serve<H: Handler>(
                     broken = true;
                     break;
                 }
+                if let Some(tail) = &tail {
+                    tail.status.add_replayed(batch.len() as u64);
+                }
             }
             // The tail ended; its owner restarts it or changes the replica's role.
             Event::Fetched(None) => tail = None,
@@ -136,9 +147,9 @@ pub(crate) async fn serve<H: Handler>(
 }
 
 /// The next batch from a standby's tail; never ready without one.
-async fn next_batch(tail: &mut Option<mpsc::Receiver<Vec<Fetched>>>) -> Option<Vec<Fetched>> {
+async fn next_batch(tail: &mut Option<TailFeed>) -> Option<Vec<Fetched>> {
     match tail {
-        Some(rx) => rx.recv().await,
+        Some(tail) => tail.batches.recv().await,
         None => std::future::pending().await,
     }
 }

@@ -16,7 +16,7 @@ mod overlay;
 mod pipeline;
 mod status;
 
-pub(crate) use actor::{Job, Parts, run, serve};
+pub(crate) use actor::{Job, Parts, TailFeed, run, serve};
 pub(crate) use apply::CHECKPOINTS;
 pub use context::Context;
 pub(crate) use handle::{MasterWatch, NO_MASTER_WAIT, PartitionHandle, Replica, Route};
