@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use super::context::{Writer, type_label};
 use super::limits::BodyLimit;
 use super::media::request_format;
-use super::negotiate::{ResponseSchema, response_format};
+use super::negotiate::{ResponseSchema, known_schema_id, response_format};
 use super::{ApiError, AvroRejection, Format, Gateway, SCHEMA_ID_HEADER};
 
 /// An Avro value as an HTTP body: extract it from a request, return it as a response.
@@ -207,9 +207,17 @@ impl<T: affinity_avro::Avro> IntoResponse for Avro<T> {
             HeaderValue::from_static(format.content_type()),
         );
         headers.append(VARY, HeaderValue::from_static("accept"));
-        response
-            .extensions_mut()
-            .insert(ResponseSchema(T::schema()));
+        match known_schema_id(T::schema()) {
+            Some(id) => {
+                headers.insert(SCHEMA_ID_HEADER, HeaderValue::from(id.0));
+            }
+            // Not known yet (or outside the gateway layer): the layer registers the schema.
+            None => {
+                response
+                    .extensions_mut()
+                    .insert(ResponseSchema(T::schema()));
+            }
+        }
         response
     }
 }

@@ -5,7 +5,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
-use axum::middleware::from_fn_with_state;
 use http::{HeaderValue, Method, Request, header};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -13,7 +12,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use super::limits::{limit_body, timeout};
+use super::limits::RequestLimitsLayer;
 use super::{Gateway, SCHEMA_ID_HEADER, layer};
 use crate::config::HttpConfig;
 use crate::metrics::{HttpMetrics, UNMATCHED_ROUTE};
@@ -33,10 +32,11 @@ use crate::metrics::{HttpMetrics, UNMATCHED_ROUTE};
 ///    loopback during development, set `cors_origins = ["*"]` (or that page's origin).
 /// 4. **compression** (tower-http `CompressionLayer`): gzip, when the request's
 ///    `Accept-Encoding` allows it, for bodies of 32 bytes or more;
-/// 5. **timeout**: `http.request_timeout` until the response head, then
+/// 5. **body limit and timeout** (one layer): `http.body_limit` bytes — a larger
+///    `Content-Length` is refused at once, a longer chunked body when it is read (413 with the
+///    JSON error body); `http.request_timeout` until the response head, then
 ///    [`ApiError::Timeout`](super::ApiError::Timeout) (504) and the handler is cancelled;
-/// 6. **body limit**: `http.body_limit` bytes; a larger `Content-Length` is refused at once,
-///    a longer chunked body when it is read (413 with the JSON error body);
+/// 6. axum's `DefaultBodyLimit` at the same limit, for axum's own extractors;
 /// 7. **the gateway layer** ([`layer`]): the [`Gateway`] context and response negotiation for
 ///    [`Avro`](super::Avro).
 ///
@@ -105,8 +105,10 @@ impl GatewayLayers {
             .option_layer(self.metrics.map(|m| m.layer()))
             .option_layer(cors(&self.cors_origins))
             .layer(CompressionLayer::new())
-            .layer(from_fn_with_state(self.request_timeout, timeout))
-            .layer(from_fn_with_state(self.body_limit, limit_body))
+            .layer(RequestLimitsLayer {
+                body_limit: self.body_limit,
+                timeout: self.request_timeout,
+            })
             .layer(DefaultBodyLimit::max(self.body_limit))
             .layer(layer(self.gateway));
         router.layer(stack)

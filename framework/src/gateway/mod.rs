@@ -58,7 +58,7 @@ pub use context::Gateway;
 pub use error::ApiError;
 pub use layers::GatewayLayers;
 pub use media::{AVRO_BINARY, AVRO_JSON, Format, SCHEMA_ID_HEADER};
-pub use negotiate::{GatewayLayer, GatewayService, layer, response_format};
+pub use negotiate::{GatewayFuture, GatewayLayer, GatewayService, layer, response_format};
 pub use ops::ops_routes;
 pub use readiness::Readiness;
 pub use rejection::AvroRejection;

@@ -27,6 +27,6 @@ pub use counter::{Counter, CounterVec};
 pub use error::MetricsError;
 pub use gauge::{Gauge, GaugeVec};
 pub use histogram::{DEFAULT_BUCKETS, Histogram, HistogramVec, LATENCY_BUCKETS};
-pub use http::{HttpMetrics, HttpMetricsLayer, HttpMetricsService, UNMATCHED_ROUTE};
+pub use http::{HttpMetrics, HttpMetricsLayer, HttpMetricsService, MetricsFuture, UNMATCHED_ROUTE};
 pub use registry::Metrics;
 pub use text::CONTENT_TYPE;
