@@ -8,7 +8,10 @@
 //! - every partition reads again within the ZooKeeper session timeout + 2 s of the kill;
 //! - after the surviving nodes are stopped and started again, every vertex is still there,
 //!   and the records they replayed from Kafka (their stores resume from their checkpoints) are
-//!   reported.
+//!   reported;
+//! - a master paused (SIGSTOP) past its session timeout is replaced; resumed, it finds its
+//!   session expired and stops with an error (what it had in flight is refused: Kafka fenced
+//!   its producers); no acknowledged write is lost, and restarted it rejoins and serves them.
 //!
 //! Needs `SERVICES_KAFKA_BOOTSTRAP` and `SERVICES_ZOOKEEPER_CONNECT` (`dev/services up`);
 //! skipped without them, except under `CI=true`, where that fails.
@@ -22,6 +25,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use affinity_client::{Client, ClientError};
 use example_graph::model::{Vertex, VertexData};
+
+/// Held by each test for its whole run: both run keyspace `graph`, whose changelog topics and
+/// transactional ids are named after the keyspace (and so shared by every cluster on one
+/// Kafka), so two clusters at once would write into each other's logs and fence each other.
+static ONE_CLUSTER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The ZooKeeper session timeout of the nodes.
 const SESSION: Duration = Duration::from_secs(6);
@@ -164,7 +172,12 @@ async fn write(
 ) -> (Known, Vec<String>) {
     let clients: Vec<Client> = bases
         .iter()
-        .map(|b| Client::builder(b).build().unwrap())
+        .map(|b| {
+            Client::builder(b)
+                .request_timeout(Duration::from_secs(8))
+                .build()
+                .unwrap()
+        })
         .collect();
     let mut known = Known::new();
     let mut errors = Vec::new();
@@ -204,6 +217,7 @@ async fn write(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killing_a_master_under_load_loses_no_acknowledged_write() {
     let Some(services) = services() else { return };
+    let _alone = ONE_CLUSTER_AT_A_TIME.lock().await;
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -243,21 +257,27 @@ async fn killing_a_master_under_load_loses_no_acknowledged_write() {
     let probes: Vec<i64> = probe_keys();
     let mut recovered = None;
     while killed_at.elapsed() < SESSION + Duration::from_secs(30) {
-        let mut all = true;
-        for id in &probes {
-            let read = tokio::time::timeout(
-                Duration::from_secs(20),
-                reader.get_opt::<Vertex>(&format!("/vertex/{id}")),
-            )
+        // One read per partition, all at once: a read waiting for its partition's new master
+        // returns as soon as there is one, so a round ends when the last partition is back.
+        let reads = probes.iter().map(|id| {
+            let path = format!("/vertex/{id}");
+            let reader = &reader;
+            async move {
+                tokio::time::timeout(Duration::from_secs(20), reader.get_opt::<Vertex>(&path))
+                    .await
+                    .expect("a read ends within its timeout")
+                    .is_ok()
+            }
+        });
+        if futures_util::future::join_all(reads)
             .await
-            .expect("a read ends within its timeout");
-            all &= read.is_ok();
-        }
-        if all {
+            .iter()
+            .all(|ok| *ok)
+        {
             recovered = Some(killed_at.elapsed());
             break;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let recovered = recovered.expect("every partition reads again");
     eprintln!("every partition read again {recovered:?} after the kill");
@@ -334,4 +354,109 @@ async fn check(reader: &Client, known: &Known) {
             vertex.name
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_master_paused_past_its_session_stops_and_loses_nothing() {
+    let Some(services) = services() else { return };
+    let _alone = ONE_CLUSTER_AT_A_TIME.lock().await;
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let cluster = format!("pause-{}-{nanos}", std::process::id());
+    let dir = tempfile::tempdir().unwrap();
+    let ids = ["p1", "p2", "p3"];
+    let mut nodes: Vec<NodeProcess> = ids
+        .iter()
+        .map(|id| NodeProcess::start(&services, &cluster, id, free_port(), dir.path()))
+        .collect();
+    wait_for_masters(&nodes.iter().collect::<Vec<_>>()).await;
+    let bases: Vec<String> = nodes.iter().map(NodeProcess::base).collect();
+
+    let view = json(&bases[0], "/cluster").await.unwrap();
+    let paused = view["keyspaces"]["graph"][0]["master"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let index = ids.iter().position(|id| *id == paused).unwrap();
+    let others: Vec<String> = (0..3)
+        .filter(|i| *i != index)
+        .map(|i| bases[i].clone())
+        .collect();
+
+    // Writers through every node, the paused one included: its calls time out, and the
+    // writers move on to the next node.
+    let stop = tokio_util::sync::CancellationToken::new();
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| tokio::spawn(write(w, bases.clone(), stop.clone())))
+        .collect();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let pid = nodes[index].child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-STOP", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    eprintln!("paused {paused} (SIGSTOP), master of partition 0");
+
+    // Its session expires; a standby takes partition 0 over.
+    let deadline = Instant::now() + SESSION + Duration::from_secs(30);
+    loop {
+        assert!(Instant::now() < deadline, "no new master of partition 0");
+        if let Some(view) = json(&others[0], "/cluster").await {
+            let master = &view["keyspaces"]["graph"][0]["master"];
+            if master.is_string() && *master != paused.as_str() {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        Command::new("kill")
+            .args(["-CONT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    eprintln!("resumed {paused}");
+
+    // The resumed node finds its session expired: it has lost its masterships (its
+    // successors fenced its producers) and its membership, so it stops, with an error.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = nodes[index].child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{paused} did not stop after its session expired"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(!status.success(), "{paused} exits with an error: {status}");
+    eprintln!("{paused} stopped after its session expired: {status}");
+
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    stop.cancel();
+    let mut known = Known::new();
+    let mut errors = Vec::new();
+    for writer in writers {
+        let (k, e) = writer.await.unwrap();
+        known.extend(k);
+        errors.extend(e);
+    }
+    eprintln!("{} writes failed or had an unknown outcome", errors.len());
+    for base in &others {
+        check(&Client::builder(base).build().unwrap(), &known).await;
+    }
+
+    // Restarted, it rejoins and serves the same data.
+    let port = nodes[index].port;
+    nodes[index] = NodeProcess::start(&services, &cluster, &paused, port, dir.path());
+    wait_for_masters(&nodes.iter().collect::<Vec<_>>()).await;
+    check(&Client::builder(&bases[index]).build().unwrap(), &known).await;
 }

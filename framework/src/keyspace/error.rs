@@ -41,8 +41,9 @@ pub enum AskError {
         master: String,
     },
     /// The link to the node of the partition's master broke after the message was sent, so
-    /// it may or may not have been handled; it was not retried because its type is not
-    /// [`IDEMPOTENT`](crate::partition::Message::IDEMPOTENT).
+    /// it may or may not have been handled: it was not retried because its type is not
+    /// [`IDEMPOTENT`](crate::partition::Message::IDEMPOTENT), or it was and no retry got an
+    /// answer.
     #[error("the link to the partition's master broke after the message was sent: {reason}")]
     Lost {
         /// What broke.

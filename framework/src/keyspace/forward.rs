@@ -41,8 +41,18 @@ impl<H: Handler> KeyspaceRef<H> {
         let handle = self.handle(partition)?;
         let wait_until = deadline.min(Instant::now() + crate::partition::NO_MASTER_WAIT);
         let mut request: Option<RequestBody> = None;
+        // Set once an attempt may have been handled (an idempotent request whose link broke):
+        // from then on, giving up must say the outcome is unknown, not that nothing ran.
+        let mut uncertain: Option<String> = None;
+        let unknown = |uncertain: &Option<String>, error: AskError| match uncertain {
+            Some(reason) => AskError::Lost {
+                reason: reason.clone(),
+            },
+            None => error,
+        };
         loop {
-            let member = match handle.route(self.replica, partition, wait_until).await? {
+            let route = handle.route(self.replica, partition, wait_until).await;
+            let member = match route.map_err(|e| unknown(&uncertain, e))? {
                 Route::Here => return Ok(Routed::Here),
                 Route::Peer(member) => member,
             };
@@ -65,7 +75,10 @@ impl<H: Handler> KeyspaceRef<H> {
                     code => return Err(ask_error(code, refused.reason, partition, self)),
                 },
                 Err(LinkError::NotSent(why)) => why,
-                Err(LinkError::Lost(why)) if idempotent => why,
+                Err(LinkError::Lost(why)) if idempotent => {
+                    uncertain = Some(why.clone());
+                    why
+                }
                 Err(LinkError::Lost(reason)) => return Err(AskError::Lost { reason }),
                 Err(LinkError::Timeout) => return Err(AskError::Timeout),
             };
@@ -75,7 +88,7 @@ impl<H: Handler> KeyspaceRef<H> {
             );
             let pause = Instant::now() + RETRY_PAUSE;
             if pause >= wait_until {
-                return Err(AskError::NoMaster { partition });
+                return Err(unknown(&uncertain, AskError::NoMaster { partition }));
             }
             tokio::time::sleep_until(pause).await;
         }

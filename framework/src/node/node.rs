@@ -110,11 +110,33 @@ impl Node {
     }
 
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
+    ///
+    /// In Kafka mode it also stops — gracefully, and then with
+    /// [`CoordinatorError::SessionLost`](crate::coordinator::CoordinatorError::SessionLost) —
+    /// when its ZooKeeper session expires (the process was paused, or cut off from ZooKeeper,
+    /// for longer than the session timeout). Its masterships have passed to other replicas
+    /// by then and its membership is gone, so it must rejoin as a new member: a supervisor
+    /// (systemd, Kubernetes) restarts it, and it resumes from its stores' checkpoints. This is
+    /// how HBase's region servers treat an expired session, and simpler to get right than a
+    /// node that rebuilds every watch and replica in place.
     pub async fn run(self) -> Result<(), NodeError> {
         let running = self.start().await?;
-        super::signal::shutdown_signal().await?;
-        tracing::info!("shutdown signal received");
-        running.shutdown().await
+        tokio::select! {
+            signal = super::signal::shutdown_signal() => {
+                signal?;
+                tracing::info!("shutdown signal received");
+                running.shutdown().await
+            }
+            () = running.session_expired() => {
+                tracing::error!("the cluster session expired: this node has lost its masterships and its membership; stopping (restart it to rejoin)");
+                if let Err(error) = running.shutdown().await {
+                    tracing::warn!(%error, "shutting down after the session expired");
+                }
+                Err(NodeError::Cluster(crate::coordinator::CoordinatorError::SessionLost(
+                    "the ZooKeeper session expired; restart the node to rejoin".into(),
+                )))
+            }
+        }
     }
 
     /// Starts the keyspaces and the HTTP listener and returns the running node.

@@ -8,7 +8,7 @@ use axum::Router;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::coordinator::Coordinator;
+use crate::coordinator::{Coordinator, CoordinatorStatus};
 use tokio_util::task::TaskTracker;
 
 use super::NodeError;
@@ -88,6 +88,23 @@ impl RunningNode {
             tracker,
             coordinator,
         })
+    }
+
+    /// Resolves when the node's cluster session has expired (Kafka mode; never otherwise):
+    /// the node has lost its masterships and its membership for good, and serves nothing
+    /// it masters until it is restarted. [`Node::run`](super::Node::run) stops the node then.
+    pub async fn session_expired(&self) {
+        let Some(coordinator) = &self.coordinator else {
+            return std::future::pending().await;
+        };
+        let mut status = coordinator.status();
+        if status
+            .wait_for(|s| *s == CoordinatorStatus::Expired)
+            .await
+            .is_err()
+        {
+            std::future::pending::<()>().await;
+        }
     }
 
     /// The address the HTTP listener is bound to (useful with port 0).
