@@ -107,3 +107,66 @@ async fn a_hundred_subscriptions_on_one_socket_see_every_change_in_order() {
     within("the client's shutdown", client.shutdown()).await;
     stop_node(node).await;
 }
+
+/// `Unsubscribe` ends a subscription at once: no frame for it after, while the socket's other
+/// subscriptions go on; its `sub_id` can then name a new subscription, which starts with a
+/// snapshot of the latest value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsubscribe_ends_one_subscription_and_frees_its_id() {
+    use affinity_avro::{from_slice, to_vec};
+    use affinity_e2e::{Http, RawLive, key};
+    use affinity_protocol::frame::ServerFrame;
+    use http::{Method, StatusCode};
+
+    const BINARY: &str = "application/vnd.apache.avro+binary";
+    let dir = tempfile::tempdir().unwrap();
+    let node = start_node(dir.path(), &NodeOptions::default()).await;
+    let http = Http::new(node.local_addr());
+    let put = |id: i64, visits: i64| {
+        let http = &http;
+        async move {
+            let reply = http
+                .with_body(
+                    Method::PUT,
+                    &format!("/profiles/{id}"),
+                    BINARY,
+                    BINARY,
+                    to_vec(&Profile::sample(id, visits)),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK);
+        }
+    };
+    let mut live = RawLive::connect(node.local_addr()).await;
+    put(1, 0).await;
+    put(2, 0).await;
+    live.subscribe(1, PROFILES, key(&1i64), None).await;
+    assert_eq!(live.recv_snapshot().await.sub_id, 1);
+    live.subscribe(2, PROFILES, key(&2i64), None).await;
+    assert_eq!(live.recv_snapshot().await.sub_id, 2);
+    put(1, 1).await;
+    assert_eq!(live.recv_delta().await.0.sub_id, 1);
+
+    live.unsubscribe(1).await;
+    put(1, 2).await;
+    put(2, 1).await;
+    // Only subscription 2 hears of its change.
+    assert_eq!(live.recv_delta().await.0.sub_id, 2);
+    live.expect_silence(Duration::from_millis(300)).await;
+
+    // The id is free again: a new subscription to key 1 starts from the latest value.
+    live.subscribe(1, PROFILES, key(&1i64), None).await;
+    let snapshot = live.recv_snapshot().await;
+    assert_eq!(snapshot.sub_id, 1);
+    assert_eq!(
+        from_slice::<Profile>(&snapshot.value).unwrap(),
+        Profile::sample(1, 2)
+    );
+    put(1, 3).await;
+    match live.recv().await {
+        ServerFrame::Delta(d) => assert_eq!((d.sub_id, d.base_offset), (1, snapshot.offset)),
+        other => panic!("expected a delta, got {other:?}"),
+    }
+    live.expect_silence(Duration::from_millis(200)).await;
+    stop_node(node).await;
+}

@@ -1,5 +1,6 @@
-//! One `/live` connection: reads client frames, runs a task per subscription and per publish
-//! (publishes to one key one after another), and writes server frames from one bounded queue.
+//! One `/live` connection: reads client frames, runs a task per publish (publishes to one key
+//! one after another), and hands its answers and subscriptions to the writer through one
+//! bounded queue.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,23 +11,25 @@ use affinity_protocol::frame::{
 };
 use axum::extract::ws::{Message, WebSocket, close_code};
 use futures_util::StreamExt;
+use futures_util::stream::AbortHandle;
 use tokio::sync::{Semaphore, mpsc};
 use tokio_tungstenite::tungstenite;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::LiveContext;
-use super::frames::{error_frame, observe_error, publish_error};
+use super::frames::{error_frame, publish_error};
+use super::halt::Halt;
 use super::order::PublishOrder;
-use super::subscription::follow;
-use super::writer::{self, CloseReason};
+use super::subscription::{Ended, Follow, follow};
+use super::writer::{self, CloseReason, Outgoing, encoded};
 
 /// Serves one upgraded socket until the client closes it, goes silent, breaks the protocol
 /// at the WebSocket level, or the node shuts down.
 pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
     let limits = &ctx.limits;
     let (sink, mut stream) = socket.split();
-    let (out, queue) = mpsc::channel::<ServerFrame>(limits.queue_capacity);
+    let (out, queue) = mpsc::channel::<Outgoing>(limits.queue_capacity);
     let stop = ctx.stop.child_token();
     let tasks = TaskTracker::new();
     let metrics = ctx.metrics.clone();
@@ -34,10 +37,11 @@ pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
 
     // The writer owns the sink: frames leave in the order they were queued.
     let reason = CloseReason::default();
+    let halt = Arc::new(Halt::default());
     let writer = tokio::spawn(writer::run(
         sink,
         queue,
-        stop.clone(),
+        halt.clone(),
         reason.clone(),
         metrics.frames.clone(),
     ));
@@ -100,6 +104,7 @@ pub(crate) async fn serve(socket: WebSocket, ctx: Arc<LiveContext>) {
         }
     }
     stop.cancel();
+    halt.halt();
     tasks.close();
     tasks.wait().await;
     metrics.subscriptions.add(-(conn.subs.len() as f64));
@@ -120,22 +125,19 @@ fn close_reason(error: axum::Error) -> (u16, &'static str) {
     }
 }
 
-/// A subscription whose task ended by itself: its `sub_id` and generation.
-type Ended = (i64, u64);
-
 /// The state of one connection's reading side.
 struct Connection<'a> {
     ctx: &'a LiveContext,
-    out: mpsc::Sender<ServerFrame>,
+    out: mpsc::Sender<Outgoing>,
     stop: CancellationToken,
     tasks: TaskTracker,
-    /// Live subscriptions, each with the token that ends it and the generation it was
+    /// Live subscriptions, each with the handle that ends it and the generation it was
     /// started in.
-    subs: HashMap<i64, (CancellationToken, u64)>,
+    subs: HashMap<i64, (AbortHandle, u64)>,
     /// Counts subscriptions started, so that the end of an old subscription is never taken for
     /// the end of a newer one that reuses its `sub_id`.
     generation: u64,
-    /// Subscriptions whose task ended by itself (an error, a stopped partition).
+    /// Subscriptions whose stream ended by itself (an error, a stopped partition).
     ended: (mpsc::Sender<Ended>, mpsc::Receiver<Ended>),
     publishes: Arc<Semaphore>,
     /// Publishes to one key wait for the previous one to that key.
@@ -148,8 +150,8 @@ impl Connection<'_> {
         match decode_limited::<ClientFrame>(bytes, self.ctx.limits.max_frame_size) {
             Ok(ClientFrame::Subscribe(s)) => self.subscribe(s).await,
             Ok(ClientFrame::Unsubscribe(u)) => {
-                if let Some((token, _)) = self.subs.remove(&u.sub_id) {
-                    token.cancel();
+                if let Some((handle, _)) = self.subs.remove(&u.sub_id) {
+                    handle.abort();
                     self.ctx.metrics.subscriptions.dec();
                 }
                 true
@@ -203,27 +205,22 @@ impl Connection<'_> {
                 ))
                 .await;
         };
-        let token = self.stop.child_token();
         self.generation += 1;
         let generation = self.generation;
-        self.subs.insert(sub_id, (token.clone(), generation));
-        self.ctx.metrics.subscriptions.inc();
-        let out = self.out.clone();
-        let ended = self.ended.0.clone();
-        let held = s.resume_from.and_then(|o| u64::try_from(o).ok());
-        self.tasks.spawn(async move {
-            match keyspace.observe(&s.state, &s.key).await {
-                Ok(reader) => follow(sub_id, reader, held, out, token).await,
-                Err(error) => {
-                    let (code, message) = observe_error(&error);
-                    let _ = out
-                        .send(error_frame(Some(sub_id), None, code, message))
-                        .await;
-                }
-            }
-            // Capacity is the subscription limit, so this never waits.
-            let _ = ended.try_send((sub_id, generation));
+        let (stream, handle) = follow(Follow {
+            sub_id,
+            generation,
+            keyspace,
+            state: s.state,
+            key: s.key,
+            held: s.resume_from.and_then(|o| u64::try_from(o).ok()),
+            ended: self.ended.0.clone(),
         });
+        if !self.queue(Outgoing::Follow(stream)).await {
+            return false;
+        }
+        self.subs.insert(sub_id, (handle, generation));
+        self.ctx.metrics.subscriptions.inc();
         true
     }
 
@@ -258,7 +255,7 @@ impl Connection<'_> {
                     error_frame(None, Some(request_id), code, message)
                 }
             };
-            let _ = out.send(frame).await;
+            let _ = out.send(Outgoing::Frame(encoded(&frame))).await;
             // Answered: the next publish to this key may go.
             drop(done);
             drop(permit);
@@ -280,8 +277,13 @@ impl Connection<'_> {
 
     /// Queues a frame; `false` if the connection is closing.
     async fn send(&self, frame: ServerFrame) -> bool {
+        self.queue(Outgoing::Frame(encoded(&frame))).await
+    }
+
+    /// Hands something to the writer; `false` if the connection is closing.
+    async fn queue(&self, outgoing: Outgoing) -> bool {
         tokio::select! {
-            sent = self.out.send(frame) => sent.is_ok(),
+            sent = self.out.send(outgoing) => sent.is_ok(),
             () = self.stop.cancelled() => false,
         }
     }
