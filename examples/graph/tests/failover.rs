@@ -52,6 +52,15 @@ fn services() -> Option<(String, String)> {
     }
 }
 
+/// `prefix` with the process id and the time: a cluster name no earlier run used.
+fn unique(prefix: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{}-{nanos}", std::process::id())
+}
+
 /// A free port on 127.0.0.1 (free when asked; the node binds it right after).
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -214,15 +223,25 @@ async fn write(
     (known, errors)
 }
 
+/// What the writers know once they have stopped, and the errors they saw.
+async fn finish(
+    writers: Vec<tokio::task::JoinHandle<(Known, Vec<String>)>>,
+) -> (Known, Vec<String>) {
+    let mut known = Known::new();
+    let mut errors = Vec::new();
+    for writer in writers {
+        let (k, e) = writer.await.unwrap();
+        known.extend(k);
+        errors.extend(e);
+    }
+    (known, errors)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killing_a_master_under_load_loses_no_acknowledged_write() {
     let Some(services) = services() else { return };
     let _alone = ONE_CLUSTER_AT_A_TIME.lock().await;
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let cluster = format!("failover-{}-{nanos}", std::process::id());
+    let cluster = unique("failover");
     let dir = tempfile::tempdir().unwrap();
     let ids = ["n1", "n2", "n3"];
     let ports: Vec<u16> = ids.iter().map(|_| free_port()).collect();
@@ -288,13 +307,7 @@ async fn killing_a_master_under_load_loses_no_acknowledged_write() {
 
     tokio::time::sleep(Duration::from_secs(3)).await;
     stop.cancel();
-    let mut known = Known::new();
-    let mut errors = Vec::new();
-    for writer in writers {
-        let (k, e) = writer.await.unwrap();
-        known.extend(k);
-        errors.extend(e);
-    }
+    let (known, errors) = finish(writers).await;
     eprintln!(
         "{} writes failed or had an unknown outcome: {errors:?}",
         errors.len()
@@ -360,11 +373,7 @@ async fn check(reader: &Client, known: &Known) {
 async fn a_master_paused_past_its_session_stops_and_loses_nothing() {
     let Some(services) = services() else { return };
     let _alone = ONE_CLUSTER_AT_A_TIME.lock().await;
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let cluster = format!("pause-{}-{nanos}", std::process::id());
+    let cluster = unique("pause");
     let dir = tempfile::tempdir().unwrap();
     let ids = ["p1", "p2", "p3"];
     let mut nodes: Vec<NodeProcess> = ids
@@ -442,13 +451,7 @@ async fn a_master_paused_past_its_session_stops_and_loses_nothing() {
 
     tokio::time::sleep(Duration::from_secs(2)).await;
     stop.cancel();
-    let mut known = Known::new();
-    let mut errors = Vec::new();
-    for writer in writers {
-        let (k, e) = writer.await.unwrap();
-        known.extend(k);
-        errors.extend(e);
-    }
+    let (known, errors) = finish(writers).await;
     eprintln!("{} writes failed or had an unknown outcome", errors.len());
     for base in &others {
         check(&Client::builder(base).build().unwrap(), &known).await;

@@ -9,6 +9,7 @@ use rdkafka::consumer::BaseConsumer;
 use rdkafka::producer::{FutureProducer, Producer};
 
 use super::ChangelogError;
+use super::context::ReaderContext;
 use super::topics::Admin;
 use crate::config::{Acks, KafkaConfig};
 
@@ -107,7 +108,7 @@ impl Clients {
     /// A consumer that reads changelogs from given offsets, committed records only, and says
     /// when it reaches the end of a partition. It joins no group and commits nothing: the
     /// store's checkpoint is the position.
-    pub(crate) fn reader(&self) -> Result<BaseConsumer, ChangelogError> {
+    pub(crate) fn reader(&self) -> Result<BaseConsumer<ReaderContext>, ChangelogError> {
         self.base()
             .set("group.id", "affinity-changelog-reader")
             .set("enable.auto.commit", "false")
@@ -119,7 +120,7 @@ impl Clients {
             // The end of the log is found by an empty fetch: don't let the broker hold it long.
             .set("fetch.wait.max.ms", "20")
             .set("queued.max.messages.kbytes", "16384")
-            .create()
+            .create_with_context(ReaderContext)
             .map_err(|e| ChangelogError::kafka("creating a changelog reader", e))
     }
 }

@@ -17,6 +17,7 @@
 //!   not have; an empty store replays the whole (compacted) log.
 
 mod client;
+mod context;
 mod error;
 mod restore;
 mod tail;

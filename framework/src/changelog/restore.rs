@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 
 use rdkafka::Message;
 use rdkafka::consumer::{BaseConsumer, Consumer};
+
+use super::context::ReaderContext;
 use rdkafka::error::KafkaError;
 use rdkafka::{Offset, TopicPartitionList};
 
@@ -99,7 +101,7 @@ pub(crate) enum Next {
 /// already arriving, and each consumer's end-of-partition event is unambiguous (librdkafka's
 /// names the partition, not the topic).
 pub(crate) struct Reader {
-    consumers: Vec<BaseConsumer>,
+    consumers: Vec<BaseConsumer<ReaderContext>>,
     topics: Vec<String>,
     partition: i32,
 }
@@ -123,7 +125,7 @@ impl Reader {
                 None => Offset::Beginning,
             };
             let fail = |e| ChangelogError::kafka(format!("assigning {topic}/{partition}"), e);
-            let consumer: BaseConsumer = clients.reader()?;
+            let consumer = clients.reader()?;
             let mut assignment = TopicPartitionList::new();
             assignment
                 .add_partition_offset(topic, kafka_partition, start)
