@@ -140,6 +140,38 @@ fn quality(ranges: &[MediaRange], media: &str) -> Option<(u16, u8)> {
 /// tie, the one named more specifically (`application/vnd.apache.avro+binary` beats `*/*`),
 /// then Avro-JSON. A request without (valid) `Accept` gets Avro-JSON.
 pub(crate) fn negotiate(headers: &HeaderMap) -> Result<Format, NotAcceptable> {
+    let mut values = headers.get_all(ACCEPT).iter();
+    match (values.next(), values.next()) {
+        (None, _) => return Ok(Format::Json),
+        (Some(only), None) => {
+            if let Some(format) = common(only.as_bytes()) {
+                return Ok(format);
+            }
+        }
+        _ => {}
+    }
+    negotiate_ranges(headers)
+}
+
+/// The format for an `Accept` that is one media type most clients send (`*/*`, Avro-JSON or
+/// an Avro binary name, without parameters): what [`negotiate_ranges`] gives it, without
+/// parsing (this runs on every request).
+fn common(value: &[u8]) -> Option<Format> {
+    let value = value.trim_ascii();
+    if value == b"*/*" || value.eq_ignore_ascii_case(AVRO_JSON.as_bytes()) {
+        Some(Format::Json)
+    } else if BINARY_ALIASES
+        .iter()
+        .any(|alias| value.eq_ignore_ascii_case(alias.as_bytes()))
+    {
+        Some(Format::Binary)
+    } else {
+        None
+    }
+}
+
+/// [`negotiate`] by the rules: every range parsed and weighed.
+fn negotiate_ranges(headers: &HeaderMap) -> Result<Format, NotAcceptable> {
     let ranges = parse_accept(headers);
     if ranges.is_empty() {
         return Ok(Format::Json);
@@ -182,6 +214,37 @@ mod tests {
             headers.append(ACCEPT, HeaderValue::from_str(a).unwrap());
         }
         negotiate(&headers)
+    }
+
+    #[test]
+    fn the_common_values_shortcut_agrees_with_the_rules() {
+        for value in [
+            "*/*",
+            " */* ",
+            "application/json",
+            "Application/JSON",
+            AVRO_BINARY,
+            "APPLICATION/VND.APACHE.AVRO+BINARY",
+            "avro/binary",
+            "application/avro",
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.append(ACCEPT, HeaderValue::from_str(value).unwrap());
+            let shortcut = common(value.as_bytes());
+            assert!(shortcut.is_some(), "{value}");
+            assert_eq!(
+                shortcut.map(Ok),
+                Some(negotiate_ranges(&headers)),
+                "{value}"
+            );
+        }
+        for value in [
+            "application/json;q=0",
+            "text/html",
+            "*/*;q=0.5, avro/binary",
+        ] {
+            assert_eq!(common(value.as_bytes()), None, "{value}");
+        }
     }
 
     #[test]
