@@ -6,6 +6,8 @@
 //!   its timeout, and afterwards every vertex holds its last acknowledged value (or a later
 //!   one whose outcome the writer could not know);
 //! - every partition reads again within the ZooKeeper session timeout + 2 s of the kill;
+//! - a subscriber to a vertex of the killed master's partition, on the node of its standby,
+//!   sees the vertex's values in order through the failover, up to the final one;
 //! - after the surviving nodes are stopped and started again, every vertex is still there,
 //!   and the records they replayed from Kafka (their stores resume from their checkpoints) are
 //!   reported;
@@ -25,6 +27,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use affinity_client::{Client, ClientError};
 use example_graph::model::{Vertex, VertexData};
+use futures_util::StreamExt;
 
 /// Held by each test for its whole run: both run keyspace `graph`, whose changelog topics and
 /// transactional ids are named after the keyspace (and so shared by every cluster on one
@@ -264,6 +267,39 @@ async fn killing_a_master_under_load_loses_no_acknowledged_write() {
         .unwrap()
         .to_owned();
     let index = ids.iter().position(|id| *id == victim).unwrap();
+
+    // A subscriber to a vertex of partition 0, on the node that holds its other replica (the
+    // standby that will take over): it follows the vertex across the failover.
+    let standby = view["keyspaces"]["graph"][0]["replicas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .find(|r| *r != victim)
+        .unwrap()
+        .to_owned();
+    let standby_base = nodes[ids.iter().position(|id| *id == standby).unwrap()]
+        .as_ref()
+        .unwrap()
+        .base();
+    let watched = probe_keys()[0];
+    let subscriber = Client::connect(&standby_base).await.unwrap();
+    let mut live = subscriber
+        .subscribe::<i64, Vertex>("graph", "vertices", &watched)
+        .await
+        .unwrap();
+    let seen = tokio::spawn(async move {
+        let mut seen: Vec<String> = Vec::new();
+        while let Ok(Some(Ok(vertex))) =
+            tokio::time::timeout(Duration::from_secs(15), live.next()).await
+        {
+            if let Some(vertex) = vertex {
+                seen.push(vertex.name);
+            }
+        }
+        seen
+    });
+
     let mut killed = nodes[index].take().unwrap();
     killed.child.kill().unwrap();
     killed.child.wait().unwrap();
@@ -313,6 +349,25 @@ async fn killing_a_master_under_load_loses_no_acknowledged_write() {
         errors.len()
     );
     check(&reader, &known).await;
+
+    // The subscriber saw the vertex's names in the order they were written, through the
+    // failover, up to its final value (it stops 15 s after the last change).
+    let seen = seen.await.unwrap();
+    let seq = |name: &String| name.rsplit('-').next().unwrap().parse::<u64>().unwrap();
+    assert!(
+        seen.windows(2).all(|w| seq(&w[0]) < seq(&w[1])),
+        "out of order: {seen:?}"
+    );
+    let last: Vertex = reader.get(&format!("/vertex/{watched}")).await.unwrap();
+    assert_eq!(
+        seen.last(),
+        Some(&last.name),
+        "the subscriber ends at the final value"
+    );
+    eprintln!(
+        "the subscriber to {watched} on {standby} saw {} values",
+        seen.len()
+    );
 
     // Restart the surviving nodes, which now hold every replica: the state comes back from
     // their checkpoints (and a replica assigned to a node after its start is restored from
