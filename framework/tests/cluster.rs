@@ -298,3 +298,70 @@ async fn write_through_failover(
     }
     panic!("the node did not become master of every partition within 5000 writes");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_follow_the_assignment_as_nodes_join_and_leave() {
+    let Some(services) = services() else { return };
+    let (cluster, name) = (unique("placement"), unique("pl"));
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let one_replica = (PARTITIONS, 1);
+
+    // Alone, a holds and masters both partitions.
+    let a = start_with(&services, &cluster, "a", &name, dir_a.path(), one_replica).await;
+    let ks_a = a.keyspace::<Counters>().unwrap();
+    eventually(
+        "a masters every partition",
+        Duration::from_secs(60),
+        async || (0..PARTITIONS).all(|p| ks_a.role(p) == Some(Role::Master)),
+    )
+    .await;
+    let keys: Vec<String> = (0..20).map(|i| format!("k{i}")).collect();
+    for (i, key) in keys.iter().enumerate() {
+        add(&ks_a, key, i as i64 + 1).await.unwrap();
+    }
+
+    // b joins: one partition moves to it while both run. a lets it go; b opens it, restores
+    // it from the changelog and masters it.
+    let b = start_with(&services, &cluster, "b", &name, dir_b.path(), one_replica).await;
+    let ks_b = b.keyspace::<Counters>().unwrap();
+    let split = async || {
+        (0..PARTITIONS).all(|p| {
+            let roles = (ks_a.role(p), ks_b.role(p));
+            roles == (Some(Role::Master), Some(Role::Remote))
+                || roles == (Some(Role::Remote), Some(Role::Master))
+        }) && (0..PARTITIONS).any(|p| ks_b.role(p) == Some(Role::Master))
+    };
+    eventually(
+        "a and b master one partition each",
+        Duration::from_secs(60),
+        split,
+    )
+    .await;
+    // Every count is there, whichever node is asked.
+    for (i, key) in keys.iter().enumerate() {
+        let via = if i % 2 == 0 { &ks_a } else { &ks_b };
+        assert_eq!(
+            add(via, key, 1).await,
+            Ok(i as i64 + 2),
+            "{key} after b joined"
+        );
+    }
+
+    // b leaves: its partition comes back to a, which reopens its store where it left it and
+    // catches up with what b wrote.
+    b.shutdown().await.unwrap();
+    eventually(
+        "a masters every partition again",
+        Duration::from_secs(60),
+        async || (0..PARTITIONS).all(|p| ks_a.role(p) == Some(Role::Master)),
+    )
+    .await;
+    for (i, key) in keys.iter().enumerate() {
+        assert_eq!(
+            add(&ks_a, key, 1).await,
+            Ok(i as i64 + 3),
+            "{key} after b left"
+        );
+    }
+    a.shutdown().await.unwrap();
+}

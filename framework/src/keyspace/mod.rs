@@ -12,6 +12,7 @@ mod forward;
 mod keyspace_ref;
 mod master;
 mod observer;
+mod placement;
 mod publish;
 mod remote;
 mod replica;

@@ -17,7 +17,7 @@ use tracing::Instrument;
 
 use crate::changelog::{ChangelogError, Clients, Tail};
 use crate::coordinator::{Coordinator, CoordinatorError};
-use crate::partition::{Handler, Parts, ReplicaStatus, Role, TailFeed, serve};
+use crate::partition::{Handler, Job, Parts, ReplicaStatus, Role, TailFeed, serve};
 
 /// Batches a standby's tail may have handed over and its actor not yet applied.
 const TAIL_BATCHES: usize = 4;
@@ -35,6 +35,8 @@ pub(crate) struct ReplicaEnv {
     pub(crate) status: Arc<ReplicaStatus>,
     /// Cancelled when the node stops.
     pub(crate) closing: CancellationToken,
+    /// Cancelled when the assignment moves this replica to another node.
+    pub(crate) released: CancellationToken,
 }
 
 /// How a standby run ended.
@@ -43,30 +45,48 @@ enum StandbyEnd<H> {
     Elected(crate::coordinator::Mastership, Parts<H>),
     /// The tail failed or the campaign was refused for now: be a standby again.
     Again(Parts<H>),
-    /// The node stops, the store broke, or the replica is no longer wanted.
+    /// The replica is no longer this node's: the assignment moved it.
+    Released(Parts<H>),
+    /// The node stops, or the store broke.
     Done,
 }
 
-/// Runs the replica until the node stops.
-pub(crate) async fn supervise<H: Handler>(env: ReplicaEnv, mut parts: Parts<H>) {
-    loop {
+/// Runs the replica until the node stops (`None`), or until the assignment moves it away:
+/// then its store is closed and the partition's mailbox handed back, for the replica to be
+/// opened again should the partition come back.
+pub(crate) async fn supervise<H: Handler>(
+    env: ReplicaEnv,
+    mut parts: Parts<H>,
+) -> Option<mpsc::Receiver<Job<H>>> {
+    let released = loop {
         parts = match standby(&env, parts).await {
             StandbyEnd::Elected(mastership, parts) => match master(&env, mastership, parts).await {
                 Some(parts) => parts,
-                None => break,
+                None => break None,
             },
             StandbyEnd::Again(parts) => {
                 pause(&env.closing).await;
                 parts
             }
-            StandbyEnd::Done => break,
+            StandbyEnd::Released(parts) => break Some(parts),
+            StandbyEnd::Done => break None,
         };
         if env.closing.is_cancelled() {
-            break;
+            close(parts);
+            break None;
         }
-    }
+        if env.released.is_cancelled() {
+            break Some(parts);
+        }
+    };
     env.status.set_role(Role::Moving);
     tracing::debug!(keyspace = %env.keyspace, partition = env.partition, "replica stopped");
+    let mut parts = released?;
+    tracing::info!(keyspace = %env.keyspace, partition = env.partition, "the assignment moved this replica away; closing it");
+    if let Err(error) = parts.core.close() {
+        tracing::error!(%error, "closing the replica's store failed");
+    }
+    Some(parts.mailbox)
 }
 
 /// Serves as a standby — tailing the log, reporting the lag — until elected.
@@ -116,6 +136,7 @@ async fn standby<H: Handler>(env: &ReplicaEnv, mut parts: Parts<H>) -> StandbyEn
                 break None;
             }
             _ = env.closing.cancelled() => break None,
+            _ = env.released.cancelled() => break None,
         }
     };
     env.status.set_role(Role::Moving);
@@ -126,14 +147,9 @@ async fn standby<H: Handler>(env: &ReplicaEnv, mut parts: Parts<H>) -> StandbyEn
     };
     match won {
         Some(Ok(mastership)) => StandbyEnd::Elected(mastership, parts),
-        Some(Err(CoordinatorError::NotAReplica { .. })) => {
-            // The assignment moved this replica away: it stops. (It starts again if the
-            // assignment brings the partition back while the node runs — not yet: a node
-            // opens replicas for the assignment it sees at start.)
-            tracing::info!(keyspace = %env.keyspace, partition = env.partition, "no longer a replica of this partition; stopping it");
-            close(parts);
-            StandbyEnd::Done
-        }
+        // The assignment moved this replica away (the node's placement reopens it if the
+        // partition comes back).
+        Some(Err(CoordinatorError::NotAReplica { .. })) => StandbyEnd::Released(parts),
         Some(Err(error)) => {
             tracing::warn!(keyspace = %env.keyspace, partition = env.partition, %error, "campaigning for the mastership failed; trying again");
             StandbyEnd::Again(parts)
@@ -142,6 +158,7 @@ async fn standby<H: Handler>(env: &ReplicaEnv, mut parts: Parts<H>) -> StandbyEn
             close(parts);
             StandbyEnd::Done
         }
+        None if env.released.is_cancelled() => StandbyEnd::Released(parts),
         None => StandbyEnd::Again(parts),
     }
 }
@@ -200,6 +217,10 @@ async fn master<H: Handler>(
             false
         }
         _ = env.closing.cancelled() => false,
+        () = env.released.cancelled() => {
+            tracing::info!(keyspace = %env.keyspace, partition = env.partition, epoch, "the assignment moved this replica away; stepping down");
+            false
+        }
         _ = &mut actor => true,
     };
     env.status.set_role(Role::Moving);

@@ -13,6 +13,7 @@ use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
 use super::keyspace_ref::Inner;
+use super::placement::{Placement, PlacementEnv, StoreEnv};
 use super::{DynKeyspace, Keyspace, KeyspaceError, KeyspaceRef};
 use crate::changelog::Clients;
 use crate::config::{KeyspaceConfig, StoreBackend};
@@ -23,8 +24,7 @@ use crate::partition::{
 };
 use crate::partitioner::Partitioner;
 use crate::peer::Peers;
-use crate::state::{StateChange, StateDef, StateError, StateSchemas, StateSpec};
-use crate::store::{MemoryStore, RocksOptions, RocksStore, Store};
+use crate::state::{StateChange, StateDef, StateSchemas, StateSpec};
 
 /// How many changes a store-wide listener may fall behind per partition before it loses some.
 const LISTENER_CAPACITY: usize = 1024;
@@ -128,118 +128,108 @@ impl<H: Handler> Keyspace<H> {
             tables.push(def.spec.table().to_owned());
             tables.extend(def.spec.expiry_table());
         }
-        // In a cluster, this node opens only the partitions the assignment gives it.
-        let cluster = match env.cluster {
-            Some(ClusterEnv {
-                clients,
-                coordinator,
-                ..
-            }) => {
+        let stores = StoreEnv {
+            data_dir: env.data_dir.to_owned(),
+            backend: env.backend,
+        };
+        let listeners: Vec<Arc<[broadcast::Sender<StateChange>]>> = (0..partitions.get())
+            .map(|_| {
+                states
+                    .iter()
+                    .map(|_| broadcast::Sender::new(LISTENER_CAPACITY))
+                    .collect()
+            })
+            .collect();
+        let mut handles = Vec::with_capacity(partitions.get() as usize);
+        let mut assignment = None;
+        match env.cluster {
+            // In a cluster, this node holds the replicas the assignment gives it, as it changes.
+            Some(cluster) => {
                 tables.push(crate::partition::CHECKPOINTS.to_owned());
                 let topics =
-                    super::master::topics(clients, &self.name, partitions.get(), &states).await?;
+                    super::master::topics(&cluster.clients, &self.name, partitions.get(), &states)
+                        .await?;
                 let replicas = env
                     .overrides
                     .and_then(|o| o.replicas)
                     .unwrap_or(self.replicas);
                 let spec = KeyspaceSpec::new(&self.name, partitions.get(), replicas.get());
-                let assignment = coordinator.keyspace(&spec).await.map_err(|source| {
-                    KeyspaceError::Coordinator {
-                        keyspace: self.name.clone(),
-                        source,
-                    }
-                })?;
-                let held = assignment.borrow().partitions_of(&coordinator.local().id);
-                tracing::info!(keyspace = %self.name, partitions = ?held, "replicas held by this node");
-                Some((clients, topics, coordinator.clone(), held, assignment))
-            }
-            None => None,
-        };
-        let mut cores = Vec::with_capacity(partitions.get() as usize);
-        let mut listeners = Vec::new();
-        for partition in 0..partitions.get() {
-            let senders: Arc<[broadcast::Sender<StateChange>]> = states
-                .iter()
-                .map(|_| broadcast::Sender::new(LISTENER_CAPACITY))
-                .collect();
-            listeners.push(senders.clone());
-            if cluster
-                .as_ref()
-                .is_some_and(|(_, _, _, held, _)| !held.contains(&partition))
-            {
-                cores.push((partition, None));
-                continue;
-            }
-            let store = open_store(env, &self.name, partition, &tables).map_err(|source| {
-                KeyspaceError::Store {
+                let coordinator_error = |source| KeyspaceError::Coordinator {
                     keyspace: self.name.clone(),
-                    partition,
                     source,
+                };
+                let assigned = cluster
+                    .coordinator
+                    .keyspace(&spec)
+                    .await
+                    .map_err(coordinator_error)?;
+                let (mut mailboxes, mut statuses) = (Vec::new(), Vec::new());
+                for partition in 0..partitions.get() {
+                    let (tx, rx) = mpsc::channel(self.mailbox);
+                    let master = MasterWatch {
+                        master: cluster
+                            .coordinator
+                            .master(&self.name, partition)
+                            .await
+                            .map_err(coordinator_error)?,
+                        local: cluster.coordinator.local().id.clone(),
+                    };
+                    let status = Arc::new(ReplicaStatus::new(Role::Remote));
+                    handles.push(PartitionHandle::new(tx, status.clone(), Some(master)));
+                    mailboxes.push(rx);
+                    statuses.push(status);
                 }
-            })?;
-            let core = PartitionCore::new(partition, store, states.clone(), senders).map_err(
-                |source| KeyspaceError::Store {
+                let placed = PlacementEnv {
                     keyspace: self.name.clone(),
-                    partition,
-                    source,
-                },
-            )?;
-            cores.push((partition, Some(core)));
-        }
-        let mut handles = Vec::new();
-        for (partition, core) in cores {
-            let (tx, rx) = mpsc::channel(self.mailbox);
-            let master = match &cluster {
-                Some((_, _, coordinator, ..)) => Some(MasterWatch {
-                    master: coordinator
-                        .master(&self.name, partition)
-                        .await
-                        .map_err(|source| KeyspaceError::Coordinator {
-                            keyspace: self.name.clone(),
-                            source,
-                        })?,
-                    local: coordinator.local().id.clone(),
-                }),
-                None => None,
-            };
-            let Some(core) = core else {
-                handles.push(PartitionHandle::new(
-                    tx,
-                    Arc::new(ReplicaStatus::new(Role::Remote)),
-                    master,
-                ));
-                continue;
-            };
-            let parts = Parts {
-                keyspace: self.name.clone(),
-                handler: (self.handler)(partition),
-                core,
-                mailbox: rx,
-            };
-            let status = match &cluster {
-                Some((clients, topics, coordinator, ..)) => {
-                    let status = Arc::new(ReplicaStatus::new(Role::Moving));
-                    let replica = super::replica::ReplicaEnv {
+                    stores,
+                    tables,
+                    states: states.clone(),
+                    listeners: listeners.clone(),
+                    handler: self.handler.clone(),
+                    clients: cluster.clients.clone(),
+                    topics,
+                    coordinator: cluster.coordinator.clone(),
+                    statuses,
+                    closing: env.stop.clone(),
+                    tracker: env.tracker.clone(),
+                };
+                let mut placement = Placement::new(placed, mailboxes);
+                let initial = assigned.borrow().clone();
+                placement.apply(&initial).await?;
+                env.tracker.spawn(placement.run(assigned.clone()));
+                assignment = Some(assigned);
+            }
+            None => {
+                for (partition, senders) in (0..partitions.get()).zip(&listeners) {
+                    let store_error = |source| KeyspaceError::Store {
                         keyspace: self.name.clone(),
                         partition,
-                        clients: (*clients).clone(),
-                        topics: topics.clone(),
-                        coordinator: coordinator.clone(),
-                        status: status.clone(),
-                        closing: env.stop.clone(),
+                        source,
                     };
-                    env.tracker.spawn(super::replica::supervise(replica, parts));
-                    status
-                }
-                None => {
+                    let store = stores
+                        .open(&self.name, partition, &tables)
+                        .map_err(store_error)?;
+                    let core =
+                        PartitionCore::new(partition, store, states.clone(), senders.clone())
+                            .map_err(store_error)?;
+                    let (tx, rx) = mpsc::channel(self.mailbox);
+                    let parts = Parts {
+                        keyspace: self.name.clone(),
+                        handler: (self.handler)(partition),
+                        core,
+                        mailbox: rx,
+                    };
                     tracing::info!(keyspace = %self.name, partition, "partition starting");
                     let span = tracing::info_span!("partition", keyspace = %self.name, partition);
                     env.tracker
                         .spawn(crate::partition::run(parts, env.stop.clone()).instrument(span));
-                    Arc::new(ReplicaStatus::new(Role::Master))
+                    handles.push(PartitionHandle::new(
+                        tx,
+                        Arc::new(ReplicaStatus::new(Role::Master)),
+                        None,
+                    ));
                 }
-            };
-            handles.push(PartitionHandle::new(tx, status, master));
+            }
         }
         // A cluster node's keyspace is up once each of its replicas has a role: master, or a
         // standby tailing the log.
@@ -256,7 +246,7 @@ impl<H: Handler> Keyspace<H> {
                 publish: self.publish,
                 remotes: self.remotes,
                 peers: env.cluster.map(|c| c.peers.clone()),
-                assignment: cluster.map(|(.., assignment)| assignment),
+                assignment,
             }),
             timeout: self.ask_timeout,
             replica: Replica::Master,
@@ -333,23 +323,4 @@ async fn register_published(
             })?;
     }
     Ok(())
-}
-
-fn open_store(
-    env: &StartEnv<'_>,
-    keyspace: &str,
-    partition: u32,
-    tables: &[String],
-) -> Result<Box<dyn Store>, StateError> {
-    Ok(match env.backend {
-        StoreBackend::Memory => Box::new(MemoryStore::new(tables)?),
-        _ => {
-            let path = env
-                .data_dir
-                .join("keyspaces")
-                .join(keyspace)
-                .join(partition.to_string());
-            Box::new(RocksStore::open(path, tables, &RocksOptions::default())?)
-        }
-    })
 }
