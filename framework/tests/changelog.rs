@@ -20,6 +20,7 @@ use affinity::node::{Node, RunningNode};
 use affinity::partition::Role;
 use affinity::state::StateError;
 use affinity_avro::{decode_frame, from_slice};
+use affinity_protocol::frame::ServerFrame;
 use rdkafka::ClientConfig;
 use rdkafka::Message;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
@@ -46,6 +47,41 @@ fn keyspace(name: &str) -> Keyspace<Counters> {
         .state::<String, i64>("counts")
         .state_with_ttl::<String, String>("sessions", Duration::from_secs(3600))
         .handler(Counters)
+        .accept_published::<String, Add>()
+}
+
+/// Publishes `Add { key, by }` to `key` of keyspace `name` over a `/live` socket of `node`;
+/// the server's answer.
+async fn publish(node: &RunningNode, name: &str, key: &str, by: i64) -> ServerFrame {
+    use affinity_protocol::frame::{ClientFrame, Publish, decode, encode};
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let url = format!("ws://{}/live", node.local_addr());
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let message = Add {
+        key: key.to_owned(),
+        by,
+    };
+    let frame = ClientFrame::Publish(Publish {
+        request_id: 1,
+        keyspace: name.to_owned(),
+        key: affinity_avro::to_vec(&key.to_owned()),
+        message: affinity_avro::to_vec(&message),
+    });
+    socket
+        .send(WsMessage::Binary(encode(&frame).into()))
+        .await
+        .unwrap();
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(30), socket.next())
+            .await
+            .expect("an answer to the publish")
+            .unwrap()
+            .unwrap();
+        if let WsMessage::Binary(bytes) = next {
+            return decode::<ServerFrame>(&bytes).unwrap();
+        }
+    }
 }
 
 /// A Kafka-mode node serving keyspace `name`, RocksDB under `dir` or in memory.
@@ -257,7 +293,11 @@ async fn a_new_master_fences_the_old_one() {
     let new_ks = new.keyspace::<Counters>().unwrap();
     assert_eq!(count(&new_ks, "a").await, Some(1));
 
-    // The deposed master can no longer get a write acknowledged, nor into the log.
+    // The deposed master can no longer get a write acknowledged, nor into the log. Its
+    // handler takes a live publish (it does not know yet), but the publish is acknowledged
+    // only once its write is in the log, which the fenced producer cannot do.
+    let answer = publish(&old, &name, "a", 20).await;
+    assert!(matches!(answer, ServerFrame::Error(_)), "{answer:?}");
     let refused = add(&old_ks, "a", 10).await;
     assert!(refused.is_err(), "{refused:?}");
     let again = old_ks
@@ -275,8 +315,11 @@ async fn a_new_master_fences_the_old_one() {
         "{again:?}"
     );
     assert_eq!(add(&new_ks, "a", 2).await, Ok(3));
+    let answer = publish(&new, &name, "b", 5).await;
+    assert!(matches!(answer, ServerFrame::Published(_)), "{answer:?}");
     let logged = read_topic(&services.0, &format!("{name}-counts"));
     assert_eq!(logged.get("a"), Some(&Some(3)));
+    assert_eq!(logged.get("b"), Some(&Some(5)));
     old.shutdown().await.unwrap();
     new.shutdown().await.unwrap();
 }

@@ -288,8 +288,12 @@ impl<H: Handler> Keyspace<H> {
                 from_slice::<M>(message).map_err(|e| PublishError::BadMessage(e.to_string()))?;
             let job: Job<H> = Box::new(move |handler, ctx| {
                 let outcome = handler.handle(Published { key, message }, ctx).outcome();
-                // The publisher may have gone; then nobody waits for the outcome.
-                let _ = reply.send(outcome);
+                // Answered once the writes it made are durable, as an ask is: a publish
+                // acknowledged to its client is in the changelog. The publisher may have gone;
+                // then nobody waits for the outcome.
+                ctx.core.reply(Box::new(move |durable| {
+                    let _ = reply.send(durable.map_err(|e| e.to_string()).and(outcome));
+                }));
             });
             Ok(job)
         }));
