@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use super::forward::Routed;
 use super::remote::RemoteMessages;
 use super::{AskError, KeyObserver, Listener, PublishFn};
-use crate::coordinator::{Assignment, Member};
+use crate::coordinator::Assignment;
 use crate::feed::FeedReader;
 use crate::partition::{Context, Handler, Handles, Message, PartitionHandle, Replica, Role};
 use crate::partitioner::Partitioner;
@@ -169,11 +169,8 @@ impl<H: Handler> KeyspaceRef<H> {
         let remote = self.inner.remotes.of::<M>();
         let routed = self
             .route_request(partition, deadline, M::IDEMPOTENT, |master| {
-                let remote = remote.ok_or_else(|| not_forwardable::<M>(partition, master))?;
-                Ok(RequestBody::Ask(crate::peer::Message {
-                    kind: remote.kind,
-                    body: remote.encode(&message)?,
-                }))
+                let message = self.inner.remotes.travelling(&message, partition, master)?;
+                Ok(RequestBody::Ask(message))
             })
             .await?;
         match (routed, remote) {
@@ -203,16 +200,10 @@ impl<H: Handler> KeyspaceRef<H> {
     {
         let partition = self.partition_of(key);
         let deadline = self.deadline();
-        let remote = self.inner.remotes.of::<M>();
         let routed = self
             .route_request(partition, deadline, M::IDEMPOTENT, |master| {
-                let remote = remote.ok_or_else(|| not_forwardable::<M>(partition, master))?;
-                Ok(RequestBody::Tell(Tell {
-                    message: crate::peer::Message {
-                        kind: remote.kind,
-                        body: remote.encode(&message)?,
-                    },
-                }))
+                let message = self.inner.remotes.travelling(&message, partition, master)?;
+                Ok(RequestBody::Tell(Tell { message }))
             })
             .await?;
         match routed {
@@ -263,7 +254,7 @@ impl<H: Handler> KeyspaceRef<H> {
         F: FnOnce(&mut H, &mut Context<'_>) -> R + Send + 'static,
     {
         self.handle(partition)?
-            .call(self.replica, partition, self.deadline(), f)
+            .call("a closure", self.replica, partition, self.deadline(), f)
             .await
     }
 
@@ -312,22 +303,13 @@ impl<H: Handler> KeyspaceRef<H> {
         let partition = self.inner.partitioner.partition(avro_key);
         self.handle(partition)?
             .call(
+                "a subscription",
                 Replica::Any,
                 partition,
                 self.deadline(),
                 move |_: &mut H, ctx: &mut Context<'_>| ctx.core.feed(index, &store_key),
             )
-            .await
-            .map_err(|e| match e {
-                AskError::NotForwardable {
-                    partition, master, ..
-                } => AskError::NotForwardable {
-                    what: "a subscription",
-                    partition,
-                    master,
-                },
-                e => e,
-            })?
+            .await?
             .map_err(ObserveError::State)
     }
 
@@ -371,16 +353,6 @@ impl<H: Handler> KeyspaceRef<H> {
 
     pub(super) fn deadline(&self) -> Instant {
         Instant::now() + self.timeout
-    }
-}
-
-/// The error of a message of type `M` for a partition mastered by `master`, when `M` may not
-/// travel.
-fn not_forwardable<M>(partition: u32, master: &Member) -> AskError {
-    AskError::NotForwardable {
-        what: std::any::type_name::<M>(),
-        partition,
-        master: master.id.to_string(),
     }
 }
 

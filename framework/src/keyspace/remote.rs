@@ -15,6 +15,7 @@ use affinity_avro::{Avro, DecodeError, Wire, from_slice, to_vec};
 use tokio::sync::oneshot;
 
 use super::AskError;
+use crate::coordinator::Member;
 use crate::partition::{Handles, Job, Message};
 
 /// Where the reply of a forwarded ask goes: its encoding once durable, or why there is none.
@@ -142,6 +143,25 @@ impl<H> RemoteMessages<H> {
     /// The entry of message type `M`, if declared.
     pub(crate) fn of<M: 'static>(&self) -> Option<&Arc<RemoteMessage<H>>> {
         self.by_type.get(&TypeId::of::<M>())
+    }
+
+    /// `message` as it travels to `master`, the master of `partition`; an error if its type is
+    /// not declared remote.
+    pub(crate) fn travelling<M: 'static>(
+        &self,
+        message: &M,
+        partition: u32,
+        master: &Member,
+    ) -> Result<crate::peer::Message, AskError> {
+        let remote = self.of::<M>().ok_or_else(|| AskError::NotForwardable {
+            what: type_name::<M>(),
+            partition,
+            master: master.id.to_string(),
+        })?;
+        Ok(crate::peer::Message {
+            kind: remote.kind,
+            body: remote.encode(message)?,
+        })
     }
 
     /// The entry of the message type identified by `kind`.

@@ -272,11 +272,15 @@ async fn join_cluster(
     config: &NodeConfig,
     member: Member,
 ) -> Result<Arc<dyn Coordinator>, NodeError> {
-    let connect = config.zookeeper.connect.clone().unwrap_or_default();
-    let mut zookeeper = ZookeeperConfig::new(connect, config.cluster.name.clone());
-    zookeeper.session_timeout = config.zookeeper.session_timeout;
-    let coordinator = ZookeeperCoordinator::connect(&zookeeper, member).await?;
+    let coordinator = ZookeeperCoordinator::connect(&zookeeper(config), member).await?;
     Ok(Arc::new(coordinator))
+}
+
+/// The node's ZooKeeper settings (Kafka mode).
+fn zookeeper(config: &NodeConfig) -> ZookeeperConfig {
+    let connect = config.zookeeper.connect.clone().unwrap_or_default();
+    ZookeeperConfig::new(connect, config.cluster.name.clone())
+        .with_session_timeout(config.zookeeper.session_timeout)
 }
 
 /// Binds a listener.
@@ -310,24 +314,22 @@ fn advertised(config: &NodeConfig, bound: SocketAddr) -> String {
 /// every node gives a schema the same id (ids are written into the changelogs with every key
 /// and value, and read by the other nodes and by outside consumers).
 async fn cluster_registry(config: &NodeConfig) -> Result<Arc<dyn SchemaRegistry>, NodeError> {
-    let connect = config.zookeeper.connect.clone().unwrap_or_default();
-    let zookeeper = ZookeeperConfig::new(connect.clone(), config.cluster.name.clone());
-    let limit = zookeeper.operation_timeout;
-    let connector = zookeeper_client::Client::connector()
-        .with_session_timeout(config.zookeeper.session_timeout)
-        .with_connection_timeout(limit.min(config.zookeeper.session_timeout));
-    let client = tokio::time::timeout(limit, connector.connect(&connect))
-        .await
-        .unwrap_or(Err(zookeeper_client::Error::Timeout))
-        .map_err(|e| {
-            NodeError::ClusterRegistry(affinity_avro::RegistryError::Backend(format!(
-                "cannot connect to ZooKeeper at {connect}: {e}"
-            )))
-        })?;
-    let path = format!("{}/{}/schemas", zookeeper.root, config.cluster.name);
-    let registry = ZookeeperRegistry::open(client, &path, Compatibility::default(), limit)
-        .await
-        .map_err(NodeError::ClusterRegistry)?;
+    let zookeeper = zookeeper(config);
+    let client = zookeeper.connect_client().await.map_err(|e| {
+        NodeError::ClusterRegistry(affinity_avro::RegistryError::Backend(format!(
+            "cannot connect to ZooKeeper at {}: {e}",
+            zookeeper.connect
+        )))
+    })?;
+    let path = format!("{}/{}/schemas", zookeeper.root, zookeeper.cluster);
+    let registry = ZookeeperRegistry::open(
+        client,
+        &path,
+        Compatibility::default(),
+        zookeeper.operation_timeout,
+    )
+    .await
+    .map_err(NodeError::ClusterRegistry)?;
     Ok(Arc::new(registry))
 }
 

@@ -126,9 +126,10 @@ impl<H: Handler> PartitionHandle<H> {
     /// Runs `f` in the partition (on `replica`) and returns its result, waiting at most until
     /// `deadline` for room in the mailbox and for the answer. A closure cannot travel to
     /// another node: when the partition is served elsewhere, this fails with
-    /// [`AskError::NotForwardable`].
+    /// [`AskError::NotForwardable`] saying it was `what` (for people).
     pub(crate) async fn call<R, F>(
         &self,
+        what: &'static str,
         replica: Replica,
         partition: u32,
         deadline: Instant,
@@ -138,7 +139,7 @@ impl<H: Handler> PartitionHandle<H> {
         R: Send + 'static,
         F: FnOnce(&mut H, &mut Context<'_>) -> R + Send + 'static,
     {
-        self.here(replica, partition, deadline).await?;
+        self.here(what, replica, partition, deadline).await?;
         self.call_here(deadline, f).await
     }
 
@@ -174,9 +175,10 @@ impl<H: Handler> PartitionHandle<H> {
         }
     }
 
-    /// Checks that a closure, which cannot be forwarded, may run here.
+    /// Checks that `what`, a closure, which cannot be forwarded, may run here.
     async fn here(
         &self,
+        what: &'static str,
         replica: Replica,
         partition: u32,
         deadline: Instant,
@@ -185,7 +187,7 @@ impl<H: Handler> PartitionHandle<H> {
         match self.route(replica, partition, wait_until).await? {
             Route::Here => Ok(()),
             Route::Peer(member) => Err(AskError::NotForwardable {
-                what: "a closure",
+                what,
                 partition,
                 master: member.id.to_string(),
             }),

@@ -151,7 +151,7 @@ async fn write_requests(
             wire::encode(&outgoing.request, &mut batch);
             unsent.push((outgoing.request.id, outgoing.outcome));
             match requests.try_recv() {
-                Ok(more) if batch.len() < 256 * 1024 => outgoing = more,
+                Ok(more) if batch.len() < wire::WRITE_BATCH => outgoing = more,
                 Ok(more) => {
                     next = Some(more);
                     break;

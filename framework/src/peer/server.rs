@@ -163,7 +163,7 @@ async fn write_replies(
     let mut batch = Vec::new();
     while let Some(reply) = queue.recv().await {
         wire::encode(&reply, &mut batch);
-        while batch.len() < 256 * 1024 {
+        while batch.len() < wire::WRITE_BATCH {
             match queue.try_recv() {
                 Ok(reply) => wire::encode(&reply, &mut batch),
                 Err(_) => break,

@@ -8,6 +8,10 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 /// what one message may weigh between nodes.
 pub(crate) const MAX_FRAME: u32 = 16 * 1024 * 1024;
 
+/// How many bytes of frames a link's writer gathers into one write at most, so one write
+/// carries many small frames without holding a large one back.
+pub(crate) const WRITE_BATCH: usize = 256 * 1024;
+
 /// Why a frame could not be read.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum FrameError {

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use zookeeper_client as zk;
+
 /// How a [`ZookeeperCoordinator`](super::ZookeeperCoordinator) connects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -48,5 +50,18 @@ impl ZookeeperConfig {
     pub fn with_operation_timeout(mut self, timeout: Duration) -> ZookeeperConfig {
         self.operation_timeout = timeout;
         self
+    }
+}
+
+impl ZookeeperConfig {
+    /// A new session with the ensemble, bounded by the operation timeout.
+    pub(crate) async fn connect_client(&self) -> Result<zk::Client, zk::Error> {
+        let limit = self.operation_timeout;
+        let connector = zk::Client::connector()
+            .with_session_timeout(self.session_timeout)
+            .with_connection_timeout(limit.min(self.session_timeout));
+        tokio::time::timeout(limit, connector.connect(&self.connect))
+            .await
+            .unwrap_or(Err(zk::Error::Timeout))
     }
 }

@@ -51,12 +51,9 @@ impl ZookeeperCoordinator {
         check_name("cluster name", &config.cluster)?;
         check_root(&config.root)?;
         let limit = config.operation_timeout;
-        let connector = zk::Client::connector()
-            .with_session_timeout(config.session_timeout)
-            .with_connection_timeout(limit.min(config.session_timeout));
-        let client = tokio::time::timeout(limit, connector.connect(&config.connect))
+        let client = config
+            .connect_client()
             .await
-            .unwrap_or(Err(zk::Error::Timeout))
             .map_err(|e| failed("connect", &config.connect, e))?;
         let paths = Paths::new(&config.root, &config.cluster);
         for dir in [paths.members(), paths.keyspaces()] {
