@@ -345,13 +345,16 @@ async fn bad_requests_and_a_panicking_handler_do_not_poison_a_partition() {
 
 /// RFC 6455 §7.4.1: a server that closes a connection because a message is too big says so
 /// with close code 1009 (Message Too Big), so that the client does not just reconnect and send
-/// the same message again.
+/// the same message again. The message is far larger than the socket buffers can hold, so the
+/// server closes while the client is still sending: the Close frame arrives only because the
+/// server drains what the client sends before it closes (without that, the kernel resets the
+/// connection and the client's send fails).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_message_is_closed_as_too_big() {
     let dir = tempfile::tempdir().unwrap();
     let node = start_node(dir.path(), &NodeOptions::default()).await;
     let mut live = RawLive::connect(node.local_addr()).await;
-    live.send_bytes(vec![0; 2 << 20]).await;
+    live.send_bytes(vec![0; 32 << 20]).await;
     match live.closed().await {
         Ended::Closed(Some(frame)) => assert_eq!(u16::from(frame.code), 1009, "{frame:?}"),
         other => panic!("expected a Close frame, got {other:?}"),

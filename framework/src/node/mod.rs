@@ -3,6 +3,7 @@
 
 mod cluster_route;
 mod error;
+mod lingering;
 #[allow(clippy::module_inception)]
 mod node;
 mod running;

@@ -12,6 +12,7 @@ use crate::coordinator::{Coordinator, CoordinatorStatus};
 use tokio_util::task::TaskTracker;
 
 use super::NodeError;
+use super::lingering::LingeringListener;
 use crate::gateway::Readiness;
 use crate::keyspace::{KeyspaceRef, Keyspaces};
 use crate::partition::Handler;
@@ -71,7 +72,7 @@ impl RunningNode {
         let addr = listener.local_addr().map_err(NodeError::Serve)?;
         let drain = http_stop.clone();
         let server = tokio::spawn(async move {
-            axum::serve(listener, app)
+            axum::serve(LingeringListener(listener), app)
                 .with_graceful_shutdown(drain.cancelled_owned())
                 .await
         });
