@@ -48,6 +48,7 @@ pub mod prelude;
 pub mod registry;
 pub mod state;
 pub mod store;
+mod sync;
 
 /// The Avro core, re-exported so an application can depend on `affinity` alone.
 pub use affinity_avro as avro;

@@ -347,8 +347,38 @@ async fn replicas_follow_the_assignment_as_nodes_join_and_leave() {
         );
     }
 
+    // a holds no replica of b's partition, yet follows a key of it: over the peer link, from
+    // b's replica.
+    let (i, watched) = keys
+        .iter()
+        .enumerate()
+        .find(|(_, key)| ks_a.role(ks_a.partition_of(*key)) == Some(Role::Remote))
+        .unwrap();
+    let start = i as i64 + 2;
+    let mut observer = ks_a
+        .observe::<String, i64>("counts", watched)
+        .await
+        .expect("a key mastered on another node can be observed");
+    let next = async |observer: &mut affinity::keyspace::KeyObserver<i64>| {
+        tokio::time::timeout(Duration::from_secs(30), observer.next())
+            .await
+            .expect("a change arrives")
+            .expect("the observer goes on")
+            .unwrap()
+    };
+    let first = next(&mut observer).await;
+    assert_eq!(first.value, Some(start), "the current value first");
+    let mut last = first.offset;
+    for n in 1..=3 {
+        add(&ks_b, watched, 1).await.unwrap();
+        let seen = next(&mut observer).await;
+        assert_eq!(seen.value, Some(start + n), "every change, in order");
+        assert!(seen.offset > last);
+        last = seen.offset;
+    }
+
     // b leaves: its partition comes back to a, which reopens its store where it left it and
-    // catches up with what b wrote.
+    // catches up with what b wrote. The observer follows the key to a's new replica.
     b.shutdown().await.unwrap();
     eventually(
         "a masters every partition again",
@@ -356,6 +386,17 @@ async fn replicas_follow_the_assignment_as_nodes_join_and_leave() {
         async || (0..PARTITIONS).all(|p| ks_a.role(p) == Some(Role::Master)),
     )
     .await;
+    add(&ks_a, watched, 10).await.unwrap();
+    let seen = next(&mut observer).await;
+    assert_eq!(
+        seen.value,
+        Some(start + 13),
+        "the first change after the move, with nothing in between"
+    );
+    assert!(seen.offset > last);
+    // The test below adds 1 to every key.
+    add(&ks_a, watched, -13).await.unwrap();
+    drop(observer);
     for (i, key) in keys.iter().enumerate() {
         assert_eq!(
             add(&ks_a, key, 1).await,

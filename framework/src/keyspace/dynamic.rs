@@ -6,10 +6,11 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::forward::Routed;
+use super::watch::Source;
 use super::{AskError, KeyspaceRef, ObserveError};
 use crate::feed::FeedReader;
 use crate::partition::Handler;
-use crate::peer::{Code, Outcome, Publish, RequestBody};
+use crate::peer::{Code, Outcome, Publish, RequestBody, Watch};
 
 /// Why a published message was not accepted.
 #[derive(Debug, thiserror::Error)]
@@ -37,12 +38,22 @@ pub(crate) trait DynKeyspace: Send + Sync + 'static {
     /// The keyspace's name.
     fn name(&self) -> &str;
 
-    /// A feed of the key with Avro encoding `key` in state `state`.
-    fn observe<'a>(
+    /// Where the changes of the key with Avro encoding `key` in state `state` come from,
+    /// for a subscriber that holds the value at `held` (see [`KeyWatch`](super::KeyWatch)).
+    fn source<'a>(
         &'a self,
         state: &'a str,
         key: &'a [u8],
-    ) -> BoxFuture<'a, Result<FeedReader, ObserveError>>;
+        held: Option<u64>,
+    ) -> BoxFuture<'a, Result<Source, ObserveError>>;
+
+    /// A feed of a key that another node's subscriber watches, from this node's replica of
+    /// `partition` if it has one; otherwise the refusal to send back.
+    fn watch_here<'a>(
+        &'a self,
+        partition: u32,
+        watch: &'a Watch,
+    ) -> BoxFuture<'a, Result<FeedReader, Outcome>>;
 
     /// Hands an Avro-encoded message to the handler of `key`'s partition and waits until it
     /// accepted or rejected it.
@@ -82,15 +93,24 @@ impl<H: Handler> DynKeyspace for KeyspaceRef<H> {
         &self.inner.name
     }
 
-    fn observe<'a>(
+    fn source<'a>(
         &'a self,
         state: &'a str,
         key: &'a [u8],
-    ) -> BoxFuture<'a, Result<FeedReader, ObserveError>> {
+        held: Option<u64>,
+    ) -> BoxFuture<'a, Result<Source, ObserveError>> {
         Box::pin(async move {
             let index = self.state_named(state)?;
-            self.feed(index, key).await
+            KeyspaceRef::source(self, index, key, held).await
         })
+    }
+
+    fn watch_here<'a>(
+        &'a self,
+        partition: u32,
+        watch: &'a Watch,
+    ) -> BoxFuture<'a, Result<FeedReader, Outcome>> {
+        Box::pin(self.serve_watch(partition, watch))
     }
 
     fn publish<'a>(

@@ -68,6 +68,11 @@ impl<H: Handler> KeyspaceRef<H> {
                 .await;
             let why = match outcome {
                 Ok(Outcome::Done(done)) => return Ok(Routed::Done(done.reply)),
+                Ok(Outcome::Items(_)) => {
+                    return Err(AskError::Refused {
+                        reason: "the master's node answered with a watch's items".to_owned(),
+                    });
+                }
                 Ok(Outcome::Refused(refused)) => match refused.code {
                     // Not run: the mastership moved (or the node is leaving); find it again.
                     Code::NotMaster | Code::Stopped => refused.reason,

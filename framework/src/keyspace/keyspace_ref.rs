@@ -10,9 +10,8 @@ use tokio::time::Instant;
 
 use super::forward::Routed;
 use super::remote::RemoteMessages;
-use super::{AskError, KeyObserver, Listener, PublishFn};
+use super::{AskError, DynKeyspace, KeyObserver, KeyWatch, Listener, PublishFn};
 use crate::coordinator::Assignment;
-use crate::feed::FeedReader;
 use crate::partition::{Context, Handler, Handles, Message, PartitionHandle, Replica, Role};
 use crate::partitioner::Partitioner;
 use crate::peer::{Peers, RequestBody, Tell};
@@ -266,8 +265,9 @@ impl<H: Handler> KeyspaceRef<H> {
         V: Avro + Clone + Send + Sync + 'static,
     {
         let index = self.state_index::<K, V>(state)?;
-        let reader = self.feed(index, &to_vec(key)).await?;
-        Ok(KeyObserver::new(reader, self.inner.states.clone(), index))
+        let keyspace: Arc<dyn DynKeyspace> = Arc::new(self.clone());
+        let watch = KeyWatch::open(keyspace, state.to_owned(), to_vec(key), None).await?;
+        Ok(KeyObserver::new(watch, self.inner.states.clone(), index))
     }
 
     /// Every change to state `state` in every partition, from now on (a store-wide listener).
@@ -286,31 +286,15 @@ impl<H: Handler> KeyspaceRef<H> {
         Ok(Listener::new(receivers, self.inner.states.clone(), index))
     }
 
-    /// A feed reader for the key with Avro encoding `avro_key` in state `index`.
-    pub(crate) async fn feed(
-        &self,
-        index: usize,
-        avro_key: &[u8],
-    ) -> Result<FeedReader, ObserveError> {
-        let def = &self.inner.states[index];
+    /// The store encoding of `avro_key`, a key of state `index`.
+    pub(crate) fn store_key(&self, index: usize, avro_key: &[u8]) -> Result<Vec<u8>, ObserveError> {
         let mut store_key = Vec::new();
-        def.spec
+        self.inner.states[index]
+            .spec
             .key_codec
             .from_avro(avro_key, &mut store_key)
             .map_err(|e| ObserveError::BadKey(e.to_string()))?;
-        // Any replica serves a subscription: offsets are the log's, so a subscriber can move
-        // between replicas without a gap (DESIGN.md §5).
-        let partition = self.inner.partitioner.partition(avro_key);
-        self.handle(partition)?
-            .call(
-                "a subscription",
-                Replica::Any,
-                partition,
-                self.deadline(),
-                move |_: &mut H, ctx: &mut Context<'_>| ctx.core.feed(index, &store_key),
-            )
-            .await?
-            .map_err(ObserveError::State)
+        Ok(store_key)
     }
 
     /// The position of state `name`, checking its types.
@@ -369,4 +353,8 @@ pub enum ObserveError {
     /// The partition did not answer.
     #[error(transparent)]
     Ask(#[from] AskError),
+    /// The node that serves the key's partition follows as many keys for this node as it
+    /// will.
+    #[error("the partition's node is following too many keys for this node: {0}")]
+    Overloaded(String),
 }

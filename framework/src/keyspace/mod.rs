@@ -19,6 +19,7 @@ mod replica;
 mod serve;
 pub(crate) mod start;
 mod view;
+mod watch;
 
 pub(crate) use builder::PublishFn;
 pub use builder::{DEFAULT_ASK_TIMEOUT, DEFAULT_MAILBOX, Keyspace};
@@ -30,3 +31,4 @@ pub use error::{AskError, KeyspaceError};
 pub use keyspace_ref::{KeyspaceRef, ObserveError};
 pub use observer::{Changed, KeyObserver, ListenError, Listener, Observed};
 pub use publish::{PublishOutcome, Published};
+pub(crate) use watch::KeyWatch;

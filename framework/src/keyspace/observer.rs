@@ -6,7 +6,8 @@ use std::sync::Arc;
 use affinity_avro::{Avro, apply_delta, from_slice};
 use tokio::sync::broadcast;
 
-use crate::feed::{FeedItem, FeedReader};
+use super::{KeyWatch, ObserveError};
+use crate::feed::FeedItem;
 use crate::state::{StateChange, StateDef, StateError};
 
 /// A value of an observed key at an offset: `None` when the key has no value.
@@ -20,9 +21,11 @@ pub struct Observed<V> {
 
 /// Follows one key: [`next`](Self::next) gives the current value first, then each change.
 /// Changes are applied as deltas while the observer keeps up; one that falls behind gets the
-/// latest value (intermediate values coalesced, never reordered).
+/// latest value (intermediate values coalesced, never reordered). In a cluster the key is
+/// followed on this node's replica of its partition, or on the master's node when this node
+/// has none, and again wherever it is served after a failover.
 pub struct KeyObserver<V> {
-    reader: FeedReader,
+    watch: KeyWatch,
     states: Arc<[StateDef]>,
     index: usize,
     held: Option<Observed<V>>,
@@ -39,9 +42,9 @@ impl<V> std::fmt::Debug for KeyObserver<V> {
 }
 
 impl<V: Avro + Clone + Send + Sync + 'static> KeyObserver<V> {
-    pub(crate) fn new(reader: FeedReader, states: Arc<[StateDef]>, index: usize) -> Self {
+    pub(crate) fn new(watch: KeyWatch, states: Arc<[StateDef]>, index: usize) -> Self {
         KeyObserver {
-            reader,
+            watch,
             states,
             index,
             held: None,
@@ -49,20 +52,21 @@ impl<V: Avro + Clone + Send + Sync + 'static> KeyObserver<V> {
         }
     }
 
-    /// The next state of the key; `None` once the partition has stopped.
+    /// The next state of the key; `None` once it can no longer be followed (the node is
+    /// stopping, or the partition has had no reachable replica for a while).
     pub async fn next(&mut self) -> Option<Result<Observed<V>, StateError>> {
         loop {
             if let Some(item) = self.pending.pop_front() {
                 return Some(self.apply(item));
             }
             let held = self.held.as_ref().map(|h| h.offset);
-            let items = self.reader.since(held);
-            if items.is_empty() {
-                if !self.reader.changed().await {
+            match self.watch.next(held).await {
+                Ok(items) => self.pending.extend(items),
+                Err(ObserveError::State(e)) => return Some(Err(e)),
+                Err(error) => {
+                    tracing::debug!(%error, "an observed key cannot be followed any more");
                     return None;
                 }
-            } else {
-                self.pending.extend(items);
             }
         }
     }

@@ -1,12 +1,13 @@
 //! Serving a request that another node forwarded over its peer link: it runs only if this
-//! node masters the partition now.
+//! node masters the partition now; a watch is served by any replica here.
 
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::{AskError, KeyspaceRef};
-use crate::partition::{Handler, Role};
-use crate::peer::{Code, Done, Outcome, Refused, RequestBody};
+use crate::feed::FeedReader;
+use crate::partition::{Context, Handler, Role};
+use crate::peer::{Code, Done, Outcome, Refused, RequestBody, Watch};
 
 impl<H: Handler> KeyspaceRef<H> {
     /// Runs a forwarded request on this node's replica of `partition` if it is the master,
@@ -60,6 +61,11 @@ impl<H: Handler> KeyspaceRef<H> {
                     Err(e) => refused(e),
                 }
             }
+            // The peer server handles the frames of a watch itself.
+            RequestBody::Watch(_) | RequestBody::More(_) | RequestBody::Cancel(_) => refuse(
+                Code::BadMessage,
+                "not a request for a partition's master".to_owned(),
+            ),
             RequestBody::Publish(publish) => {
                 let Some(decode) = &self.inner.publish else {
                     return refuse(
@@ -83,6 +89,47 @@ impl<H: Handler> KeyspaceRef<H> {
                 }
             }
         }
+    }
+}
+
+impl<H: Handler> KeyspaceRef<H> {
+    /// The feed of the key another node's subscriber watches, from this node's replica of
+    /// `partition` in whatever role (offsets are the log's on every replica); refused with
+    /// `NotMaster` when this node has none that serves, so the watcher finds another.
+    pub(crate) async fn serve_watch(
+        &self,
+        partition: u32,
+        watch: &Watch,
+    ) -> Result<FeedReader, Outcome> {
+        let handle = self
+            .handle(partition)
+            .map_err(|e| refuse(Code::NoSuchPartition, e.to_string()))?;
+        // The nodes run the same build, so these hold unless one of them is broken.
+        let index = self
+            .state_named(&watch.state)
+            .map_err(|e| refuse(Code::BadMessage, e.to_string()))?;
+        let store_key = self
+            .store_key(index, &watch.key)
+            .map_err(|e| refuse(Code::BadMessage, e.to_string()))?;
+        if self.inner.partitioner.partition(&watch.key) != partition {
+            return Err(refuse(
+                Code::BadMessage,
+                format!("the key is not in partition {partition}"),
+            ));
+        }
+        if handle.status().role() == Role::Remote {
+            return Err(refuse(
+                Code::NotMaster,
+                format!("this node has no replica of partition {partition} that serves"),
+            ));
+        }
+        let feed = handle
+            .call_here(self.deadline(), move |_: &mut H, ctx: &mut Context<'_>| {
+                ctx.core.feed(index, &store_key)
+            })
+            .await
+            .map_err(refused)?;
+        feed.map_err(|e| refuse(Code::Failed, e.to_string()))
     }
 }
 

@@ -159,6 +159,7 @@ pub(crate) fn observe_error(error: &ObserveError) -> (ErrorCode, String) {
         }
         ObserveError::State(StateError::Key(_)) => (ErrorCode::BadKey, error.to_string()),
         ObserveError::Ask(ask) => ask_error(ask),
+        ObserveError::Overloaded(_) => (ErrorCode::Overloaded, error.to_string()),
         ObserveError::State(_) => {
             tracing::error!(%error, "a subscription failed");
             (ErrorCode::Internal, "internal error".to_owned())

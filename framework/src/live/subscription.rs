@@ -4,7 +4,6 @@ use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use affinity_protocol::frame::ErrorCode;
 use bytes::Bytes;
 use futures_util::Stream;
 use futures_util::stream::{AbortHandle, abortable};
@@ -12,8 +11,8 @@ use tokio::sync::mpsc;
 
 use super::frames::{error_frame, item_bytes, observe_error};
 use super::writer::encoded;
-use crate::feed::{FeedItem, FeedReader};
-use crate::keyspace::DynKeyspace;
+use crate::feed::FeedItem;
+use crate::keyspace::{DynKeyspace, KeyWatch, ObserveError};
 
 /// A subscription's encoded frames, polled by the connection's writer (see [`follow`]).
 pub(crate) type FrameStream = Pin<Box<dyn Stream<Item = Bytes> + Send>>;
@@ -40,7 +39,7 @@ enum Step {
     Start(Follow),
     Following {
         follow: Follow,
-        reader: FeedReader,
+        watch: KeyWatch,
         /// Items read from the feed and not sent yet.
         pending: VecDeque<FeedItem>,
     },
@@ -49,7 +48,9 @@ enum Step {
 
 /// `sub_id`'s snapshot (or, resuming from `held`, what changed since), then every change, until
 /// the returned handle aborts it (`Unsubscribe`), the writer drops it (the connection closes) or
-/// the partition stops.
+/// the key cannot be followed any more (the node stops, or its partition stays without a
+/// master). The key is followed on this node's replica or on another node's
+/// ([`KeyWatch`]), and again, without a gap, where it is served after a failover.
 ///
 /// The connection's writer polls the stream only when it can write, so while a client is slow
 /// the key's changes keep collecting in the partition's feed, and the next poll asks the feed
@@ -64,9 +65,9 @@ pub(crate) fn follow(follow: Follow) -> (FrameStream, AbortHandle) {
             Step::Start(follow) => start(follow).await,
             Step::Following {
                 follow,
-                reader,
+                watch,
                 pending,
-            } => next(follow, reader, pending).await,
+            } => next(follow, watch, pending).await,
             Step::Done => None,
         }
     });
@@ -75,52 +76,49 @@ pub(crate) fn follow(follow: Follow) -> (FrameStream, AbortHandle) {
 }
 
 async fn start(follow: Follow) -> Option<(Bytes, Step)> {
-    match follow.keyspace.observe(&follow.state, &follow.key).await {
-        Ok(mut reader) => {
-            let pending = reader.since(follow.held).into();
-            next(follow, reader, pending).await
-        }
-        Err(error) => {
-            let (code, message) = observe_error(&error);
-            let frame = error_frame(Some(follow.sub_id), None, code, message);
-            ended(&follow);
-            Some((encoded(&frame), Step::Done))
-        }
+    let opened = KeyWatch::open(
+        follow.keyspace.clone(),
+        follow.state.clone(),
+        follow.key.clone(),
+        follow.held,
+    )
+    .await;
+    match opened {
+        Ok(watch) => next(follow, watch, VecDeque::new()).await,
+        Err(error) => failed(&follow, &error),
     }
 }
 
 async fn next(
     mut follow: Follow,
-    mut reader: FeedReader,
+    mut watch: KeyWatch,
     mut pending: VecDeque<FeedItem>,
 ) -> Option<(Bytes, Step)> {
-    loop {
-        if let Some(item) = pending.pop_front() {
-            follow.held = Some(item.offset());
-            let frame = item_bytes(follow.sub_id, &item);
-            return Some((
-                frame,
-                Step::Following {
-                    follow,
-                    reader,
-                    pending,
-                },
-            ));
+    if pending.is_empty() {
+        match watch.next(follow.held).await {
+            Ok(items) => pending = items.into(),
+            Err(error) => return failed(&follow, &error),
         }
-        if !reader.changed().await {
-            // The partition stopped (the node is shutting down): the client resubscribes
-            // elsewhere or later, resuming from what it holds.
-            ended(&follow);
-            let frame = error_frame(
-                Some(follow.sub_id),
-                None,
-                ErrorCode::Unavailable,
-                "the partition stopped",
-            );
-            return Some((encoded(&frame), Step::Done));
-        }
-        pending = reader.since(follow.held).into();
     }
+    let item = pending.pop_front()?;
+    follow.held = Some(item.offset());
+    let frame = item_bytes(follow.sub_id, &item);
+    Some((
+        frame,
+        Step::Following {
+            follow,
+            watch,
+            pending,
+        },
+    ))
+}
+
+/// The Error frame that ends a subscription whose key cannot be followed (any more).
+fn failed(follow: &Follow, error: &ObserveError) -> Option<(Bytes, Step)> {
+    let (code, message) = observe_error(error);
+    let frame = error_frame(Some(follow.sub_id), None, code, message);
+    ended(follow);
+    Some((encoded(&frame), Step::Done))
 }
 
 /// Tells the connection the subscription ended by itself.

@@ -4,6 +4,13 @@
 //! The node that dials sends a [`Hello`], then [`Request`]s; the node that was dialled answers
 //! the hello with a [`Welcome`] (or closes the link), then each request with a [`Reply`]
 //! carrying the request's id, in whatever order the requests finish.
+//!
+//! A [`Watch`] request (a live subscription held on the dialling node) is answered by any
+//! number of [`Items`] replies and ends with a final one ([`Done`] never, [`Refused`] when the
+//! dialled node stops serving it). After each `Items` the dialled node waits for a [`More`]
+//! with the watch's id before it sends the next, so a dialler holds at most one batch per
+//! watch however slow its subscriber: meanwhile changes collect, coalesced, in the dialled
+//! node's feed. A [`Cancel`] with the watch's id ends it.
 
 use affinity_avro::Avro;
 
@@ -56,7 +63,36 @@ pub(crate) enum RequestBody {
     Tell(Tell),
     /// A message published by a live client (`Publish` frame of the live protocol).
     Publish(Publish),
+    /// Follow a key: its changes come as [`Items`] replies.
+    Watch(Watch),
+    /// The dialler took the last [`Items`] of the watch with this request's id: send the next.
+    More(More),
+    /// End the watch with this request's id. It gets no reply.
+    Cancel(Cancel),
 }
+
+/// A key to follow, from the state the subscriber holds.
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "affinity.peer")]
+pub(crate) struct Watch {
+    /// The state's name.
+    pub(crate) state: String,
+    /// The key's Avro encoding.
+    pub(crate) key: Vec<u8>,
+    /// The offset of the value the subscriber holds, if any: the first [`Items`] bring it from
+    /// there to the latest value.
+    pub(crate) held: Option<i64>,
+}
+
+/// Credit for one more batch of a [`Watch`].
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "affinity.peer")]
+pub(crate) struct More {}
+
+/// The end of a [`Watch`].
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "affinity.peer")]
+pub(crate) struct Cancel {}
 
 /// A typed message: its type's [`remote fingerprint`](crate::keyspace::Keyspace::remote) and
 /// its Avro encoding.
@@ -105,6 +141,54 @@ pub(crate) enum Outcome {
     Done(Done),
     /// The request was not carried out, or failed.
     Refused(Refused),
+    /// A watch's next changes; more replies follow.
+    Items(Items),
+}
+
+/// What brings a watcher from the last state it was sent to the latest, in order.
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "affinity.peer")]
+pub(crate) struct Items {
+    /// The steps, never empty.
+    pub(crate) items: Vec<Item>,
+}
+
+/// One step of a key's history, as a [`FeedItem`](crate::feed::FeedItem).
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "affinity.peer")]
+pub(crate) enum Item {
+    /// The whole value.
+    Snapshot(Snapshot),
+    /// The change from the value at `base_offset`.
+    Delta(Delta),
+    /// No value.
+    Deleted(Deleted),
+}
+
+/// The whole value at `offset`.
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "affinity.peer")]
+pub(crate) struct Snapshot {
+    pub(crate) offset: i64,
+    pub(crate) schema_id: u32,
+    pub(crate) value: Vec<u8>,
+}
+
+/// The delta from the value at `base_offset` to the value at `offset`.
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "affinity.peer")]
+pub(crate) struct Delta {
+    pub(crate) offset: i64,
+    pub(crate) base_offset: i64,
+    pub(crate) schema_id: u32,
+    pub(crate) delta: Vec<u8>,
+}
+
+/// No value as of `offset`.
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "affinity.peer")]
+pub(crate) struct Deleted {
+    pub(crate) offset: i64,
 }
 
 /// A request carried out.
@@ -151,4 +235,6 @@ pub(crate) enum Code {
     Stopped,
     /// No such partition.
     NoSuchPartition,
+    /// The node serves as many watches for the dialler as it will.
+    Overloaded,
 }

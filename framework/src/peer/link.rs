@@ -21,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use super::frame::{Hello, Outcome, Reply, Request, Welcome};
 use super::{LinkError, wire};
 use crate::coordinator::Member;
+use crate::sync::lock;
 
 /// How many requests may wait for the link's writer.
 pub(crate) const LINK_QUEUE: usize = 1024;
@@ -35,14 +36,49 @@ const RECONNECT_PAUSE: Duration = Duration::from_millis(200);
 /// Past this many requests waiting for replies, those whose callers gave up are forgotten.
 const PRUNE_PENDING: usize = 4096;
 
-/// A request on its way, and where its outcome goes.
+/// A request on its way (its id already set, see [`Peers`](super::Peers)), and where its
+/// replies go.
 pub(crate) struct Outgoing {
     pub(crate) request: Request,
-    pub(crate) outcome: oneshot::Sender<Result<Outcome, LinkError>>,
+    pub(crate) waiter: Waiter,
+}
+
+/// Who waits for a request's replies.
+pub(crate) enum Waiter {
+    /// One reply.
+    Reply(oneshot::Sender<Result<Outcome, LinkError>>),
+    /// A watch: [`Outcome::Items`] replies, then a final one. The channel has room for an
+    /// `Items` and a final reply, which is all the peer may send before it gets a `More`.
+    Watch(mpsc::Sender<Result<Outcome, LinkError>>),
+    /// Nobody: a `More` or a `Cancel`.
+    Nobody,
+}
+
+impl Waiter {
+    fn is_closed(&self) -> bool {
+        match self {
+            Waiter::Reply(reply) => reply.is_closed(),
+            Waiter::Watch(watch) => watch.is_closed(),
+            Waiter::Nobody => true,
+        }
+    }
+
+    /// Hands over a final outcome.
+    fn finish(self, outcome: Result<Outcome, LinkError>) {
+        match self {
+            Waiter::Reply(reply) => {
+                let _ = reply.send(outcome);
+            }
+            Waiter::Watch(watch) => {
+                let _ = watch.try_send(outcome);
+            }
+            Waiter::Nobody => {}
+        }
+    }
 }
 
 /// Replies awaited, by request id.
-type Pending = Arc<Mutex<HashMap<i64, oneshot::Sender<Result<Outcome, LinkError>>>>>;
+type Pending = Arc<Mutex<HashMap<i64, Waiter>>>;
 
 /// What a link's task needs.
 pub(crate) struct LinkEnv {
@@ -56,7 +92,6 @@ pub(crate) struct LinkEnv {
 /// Runs the link until `stop` or until every sender is gone.
 pub(crate) async fn run(env: LinkEnv, mut requests: mpsc::Receiver<Outgoing>) {
     let mut failed_at: Option<(Instant, String)> = None;
-    let mut next_id = 0i64;
     loop {
         let first = tokio::select! {
             _ = env.stop.cancelled() => return,
@@ -68,14 +103,14 @@ pub(crate) async fn run(env: LinkEnv, mut requests: mpsc::Receiver<Outgoing>) {
         if let Some((at, why)) = &failed_at
             && at.elapsed() < RECONNECT_PAUSE
         {
-            let _ = first.outcome.send(Err(LinkError::NotSent(why.clone())));
+            first.waiter.finish(Err(LinkError::NotSent(why.clone())));
             continue;
         }
         let stream = match connect(&env).await {
             Ok(stream) => stream,
             Err(why) => {
                 tracing::debug!(peer = %env.member.id, addr = %env.member.peer, %why, "cannot reach peer");
-                let _ = first.outcome.send(Err(LinkError::NotSent(why.clone())));
+                first.waiter.finish(Err(LinkError::NotSent(why.clone())));
                 failed_at = Some((Instant::now(), why));
                 continue;
             }
@@ -86,14 +121,14 @@ pub(crate) async fn run(env: LinkEnv, mut requests: mpsc::Receiver<Outgoing>) {
         let (read, write) = stream.into_split();
         let why = tokio::select! {
             _ = env.stop.cancelled() => "the node is stopping".to_owned(),
-            why = write_requests(write, first, &mut requests, &pending, &mut next_id) => why,
+            why = write_requests(write, first, &mut requests, &pending) => why,
             why = read_replies(read, &pending) => why,
         };
         tracing::debug!(peer = %env.member.id, %why, "peer link down");
         // What was written may have been handled: its outcome is unknown.
         let lost: Vec<_> = lock(&pending).drain().collect();
-        for (_, outcome) in lost {
-            let _ = outcome.send(Err(LinkError::Lost(why.clone())));
+        for (_, waiter) in lost {
+            waiter.finish(Err(LinkError::Lost(why.clone())));
         }
         if env.stop.is_cancelled() {
             return;
@@ -132,7 +167,6 @@ async fn write_requests(
     first: Outgoing,
     requests: &mut mpsc::Receiver<Outgoing>,
     pending: &Pending,
-    next_id: &mut i64,
 ) -> String {
     let mut batch = Vec::new();
     let mut unsent = Vec::new();
@@ -146,10 +180,10 @@ async fn write_requests(
             continue;
         };
         loop {
-            *next_id = next_id.wrapping_add(1);
-            outgoing.request.id = *next_id;
             wire::encode(&outgoing.request, &mut batch);
-            unsent.push((outgoing.request.id, outgoing.outcome));
+            if !matches!(outgoing.waiter, Waiter::Nobody) {
+                unsent.push((outgoing.request.id, outgoing.waiter));
+            }
             match requests.try_recv() {
                 Ok(more) if batch.len() < wire::WRITE_BATCH => outgoing = more,
                 Ok(more) => {
@@ -162,7 +196,7 @@ async fn write_requests(
         {
             let mut pending = lock(pending);
             if pending.len() > PRUNE_PENDING {
-                pending.retain(|_, outcome| !outcome.is_closed());
+                pending.retain(|_, waiter| !waiter.is_closed());
             }
             pending.extend(unsent.drain(..));
         }
@@ -179,17 +213,26 @@ async fn read_replies(read: OwnedReadHalf, pending: &Pending) -> String {
     let mut read = BufReader::new(read);
     loop {
         match wire::read::<Reply, _>(&mut read).await {
-            Ok(Some(reply)) => {
-                if let Some(outcome) = lock(pending).remove(&reply.id) {
-                    let _ = outcome.send(Ok(reply.outcome));
-                }
-            }
+            Ok(Some(reply)) => deliver(pending, reply),
             Ok(None) => return "the peer closed the link".to_owned(),
             Err(e) => return e.to_string(),
         }
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
+/// Hands `reply` to whoever waits for it.
+fn deliver(pending: &Pending, reply: Reply) {
+    let mut pending = lock(pending);
+    if let Outcome::Items(_) = reply.outcome {
+        // More replies follow; the watch stays.
+        if let Some(Waiter::Watch(watch)) = pending.get(&reply.id)
+            && watch.try_send(Ok(reply.outcome)).is_err()
+        {
+            // Gone (cancelled), or a peer that sent a batch it had no credit for: either way
+            // the watch is over here; its watcher sees the channel close and follows again.
+            pending.remove(&reply.id);
+        }
+    } else if let Some(waiter) = pending.remove(&reply.id) {
+        waiter.finish(Ok(reply.outcome));
+    }
 }

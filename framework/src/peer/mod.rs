@@ -29,21 +29,34 @@
 //! What travels: messages declared with
 //! [`Keyspace::remote`](crate::keyspace::Keyspace::remote) (Avro), their replies
 //! ([`Wire`](affinity_avro::Wire)), and published messages as the live client sent them.
-//! Closures (`call`) cannot travel; live subscriptions are served by replicas of the key's
-//! partition on the node the client connects to.
+//! Closures (`call`) cannot travel.
+//!
+//! # Watches
+//!
+//! A live subscription is served by a replica of its key's partition on the node the client
+//! is connected to when there is one. Otherwise that node watches the key on the master's
+//! node ([`RemoteWatch`], served by [`watching`]): changes come back in batches, one at a
+//! time per watch (credit-based, so a slow subscriber holds back only its own watch, whose
+//! changes coalesce in the serving node's feed). When the watch ends for a reason that may
+//! pass — the serving node died or stopped, or holds no replica any more — the subscription
+//! starts again from the offset its client holds, wherever the partition is served then
+//! ([`KeyWatch`](crate::keyspace::KeyWatch)).
 
 mod frame;
 mod link;
 mod peers;
 mod server;
+mod watch;
+mod watching;
 mod wire;
 
-pub(crate) use frame::{Code, Done, Message, Outcome, Publish, Refused, RequestBody, Tell};
+pub(crate) use frame::{Code, Done, Message, Outcome, Publish, Refused, RequestBody, Tell, Watch};
 pub(crate) use peers::Peers;
 pub(crate) use server::PeerServer;
+pub(crate) use watch::{RemoteWatch, WatchEnded};
 
 /// The version of the peer protocol; nodes speaking another refuse the link.
-pub(crate) const PROTOCOL: i32 = 1;
+pub(crate) const PROTOCOL: i32 = 2;
 
 /// Why a request got no outcome from the master's node.
 #[derive(Debug, Clone, thiserror::Error)]

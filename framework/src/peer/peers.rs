@@ -2,6 +2,7 @@
 //! needed.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
@@ -9,8 +10,9 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::frame::{Hello, Outcome, Request, RequestBody};
-use super::link::{self, LINK_QUEUE, LinkEnv, Outgoing};
+use super::frame::{Hello, Outcome, Request, RequestBody, Watch};
+use super::link::{self, LINK_QUEUE, LinkEnv, Outgoing, Waiter};
+use super::watch::RemoteWatch;
 use super::{LinkError, PROTOCOL};
 use crate::coordinator::{Member, MemberId};
 
@@ -26,6 +28,8 @@ pub(crate) struct Peers {
     local: MemberId,
     cluster: String,
     links: Mutex<HashMap<MemberId, LinkHandle>>,
+    /// Request ids, unique on every link (a watch's `More` and `Cancel` reuse its id).
+    next_id: AtomicI64,
     stop: CancellationToken,
     tracker: TaskTracker,
 }
@@ -51,6 +55,7 @@ impl Peers {
             local,
             cluster,
             links: Mutex::default(),
+            next_id: AtomicI64::new(1),
             stop,
             tracker,
         })
@@ -68,7 +73,7 @@ impl Peers {
     ) -> Result<Outcome, LinkError> {
         let left = deadline.saturating_duration_since(Instant::now());
         let request = Request {
-            id: 0,
+            id: self.next_id(),
             keyspace: keyspace.to_owned(),
             partition,
             timeout_ms: u32::try_from(left.as_millis()).unwrap_or(u32::MAX),
@@ -76,8 +81,11 @@ impl Peers {
         };
         let (outcome, answer) = oneshot::channel();
         let requests = self.link(member);
-        match tokio::time::timeout_at(deadline, requests.send(Outgoing { request, outcome })).await
-        {
+        let outgoing = Outgoing {
+            request,
+            waiter: Waiter::Reply(outcome),
+        };
+        match tokio::time::timeout_at(deadline, requests.send(outgoing)).await {
             Ok(Ok(())) => {}
             Ok(Err(_)) => return Err(LinkError::NotSent("the node is stopping".to_owned())),
             Err(_) => return Err(LinkError::Timeout),
@@ -88,6 +96,39 @@ impl Peers {
             Ok(Err(_)) => Err(LinkError::NotSent("the link stopped".to_owned())),
             Err(_) => Err(LinkError::Timeout),
         }
+    }
+
+    /// Starts watching `watch.key` of `partition` of `keyspace` on `member`; its changes come
+    /// through the returned [`RemoteWatch`].
+    pub(crate) async fn watch(
+        &self,
+        member: &Member,
+        keyspace: &str,
+        partition: u32,
+        watch: Watch,
+    ) -> Result<RemoteWatch, LinkError> {
+        let request = Request {
+            id: self.next_id(),
+            keyspace: keyspace.to_owned(),
+            partition,
+            // A watch has no deadline: it lasts until cancelled or refused.
+            timeout_ms: 0,
+            body: RequestBody::Watch(watch),
+        };
+        let id = request.id;
+        let (tx, replies) = mpsc::channel(2);
+        let link = self.link(member);
+        link.send(Outgoing {
+            request,
+            waiter: Waiter::Watch(tx),
+        })
+        .await
+        .map_err(|_| LinkError::NotSent("the node is stopping".to_owned()))?;
+        Ok(RemoteWatch::new(id, keyspace, partition, link, replies))
+    }
+
+    fn next_id(&self) -> i64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
     /// The queue of the link to `member`, made (or remade, for a new address) if needed.

@@ -5,7 +5,9 @@
 //! [`IN_FLIGHT`] requests being served in between; past that the reader stops reading, so a
 //! busy node slows its callers down instead of queueing without bound. A request runs only
 //! where this node is the partition's master now; otherwise it is refused with `NotMaster`,
-//! and the caller finds the master again.
+//! and the caller finds the master again. Watches (keys followed for the other node's live
+//! subscribers) are long-lived and counted apart ([`Watches`]); they end with the
+//! connection.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::frame::{Code, Hello, Outcome, Refused, Reply, Request, Welcome};
+use super::watching::Watches;
 use super::{PROTOCOL, wire};
 use crate::keyspace::Keyspaces;
 
@@ -103,6 +106,10 @@ impl PeerServer {
 
         let (replies, queue) = mpsc::channel(IN_FLIGHT);
         let permits = Arc::new(Semaphore::new(IN_FLIGHT));
+        let watches_stop = stop.child_token();
+        // Every watch ends with the connection, however it ends.
+        let _watches_end = watches_stop.clone().drop_guard();
+        let watches = Watches::new(replies.clone(), watches_stop.clone(), tracker.clone());
         let writer = write_replies(write, queue);
         tokio::pin!(writer);
         let reader = async {
@@ -116,6 +123,9 @@ impl PeerServer {
                     Ok(Some(request)) => request,
                     Ok(None) => return Ok::<(), String>(()),
                     Err(e) => return Err(e.to_string()),
+                };
+                let Err(request) = watches.take(request, &self.keyspaces).await else {
+                    continue;
                 };
                 let (this, replies) = (self.clone(), replies.clone());
                 tracker.spawn(async move {
@@ -132,7 +142,10 @@ impl PeerServer {
             end = &mut writer => return end,
         };
         // No more requests; the replies of those in flight still go out (bounded), so a
-        // node that stops gracefully does not leave its callers guessing.
+        // node that stops gracefully does not leave its callers guessing. The watches end,
+        // telling their watchers to follow their keys elsewhere.
+        watches_stop.cancel();
+        drop(watches);
         drop(replies);
         match tokio::time::timeout(DRAIN, &mut writer).await {
             Ok(written) => written.and(ended),

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -65,11 +65,7 @@ pub(crate) struct Shared {
     serial: std::sync::atomic::AtomicU64,
 }
 
-/// Locks a mutex whose data is only changed after the fallible steps (so a poisoned one is
-/// still consistent).
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
-}
+pub(crate) use crate::sync::lock;
 
 /// The options of a persistent znode open to anyone (the cluster's znodes carry no secrets).
 pub(crate) fn persistent() -> zk::CreateOptions<'static> {
