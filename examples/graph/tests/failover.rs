@@ -7,8 +7,9 @@
 //!   one whose outcome the writer could not know);
 //! - every partition reads again within the ZooKeeper session timeout + 2 s of the kill (the
 //!   figure is printed against that target; the assertion allows 2 s more, see below);
-//! - a subscriber to a vertex of the killed master's partition, on the node of its standby,
-//!   sees the vertex's values in order through the failover, up to the final one;
+//! - subscribers to a vertex of the killed master's partition, one on the node of its
+//!   standby and one on the node with no replica of it, see each value written to it before
+//!   and after the failover, in order;
 //! - after every node is stopped and started again, every vertex is still there, and the
 //!   records they replayed from Kafka (their stores resume from their checkpoints) are
 //!   reported;
@@ -269,37 +270,38 @@ async fn killing_a_master_under_load_loses_no_acknowledged_write() {
         .to_owned();
     let index = ids.iter().position(|id| *id == victim).unwrap();
 
-    // A subscriber to a vertex of partition 0, on the node that holds its other replica (the
-    // standby that will take over): it follows the vertex across the failover.
-    let standby = view["keyspaces"]["graph"][0]["replicas"]
+    // Two subscribers to a vertex of partition 0 that the test writes itself: one on the node
+    // that holds its other replica (the standby that will take over), one on the node that
+    // holds none (it watches the vertex on the master's node, then on the new master's). Both
+    // see every value, the ones written before the kill and after.
+    let replicas: Vec<&str> = view["keyspaces"]["graph"][0]["replicas"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r.as_str().unwrap())
-        .find(|r| *r != victim)
-        .unwrap()
-        .to_owned();
-    let standby_base = nodes[ids.iter().position(|id| *id == standby).unwrap()]
-        .as_ref()
-        .unwrap()
-        .base();
-    let watched = probe_keys()[0];
-    let subscriber = Client::connect(&standby_base).await.unwrap();
-    let mut live = subscriber
-        .subscribe::<i64, Vertex>("graph", "vertices", &watched)
-        .await
-        .unwrap();
-    let seen = tokio::spawn(async move {
-        let mut seen: Vec<String> = Vec::new();
-        while let Ok(Some(Ok(vertex))) =
-            tokio::time::timeout(Duration::from_secs(15), live.next()).await
-        {
-            if let Some(vertex) = vertex {
-                seen.push(vertex.name);
-            }
-        }
-        seen
-    });
+        .collect();
+    let standby = *replicas.iter().find(|r| **r != victim).unwrap();
+    let elsewhere = *ids.iter().find(|id| !replicas.contains(id)).unwrap();
+    let base_of = |id: &str| {
+        nodes[ids.iter().position(|i| *i == id).unwrap()]
+            .as_ref()
+            .unwrap()
+            .base()
+    };
+    let watched = vertex_in_partition(0);
+    let mut subscribers = Vec::new();
+    for id in [standby, elsewhere] {
+        subscribers.push((id.to_owned(), follow(base_of(id), watched).await));
+    }
+    let name = |n: u32| VertexData {
+        name: format!("watched-{n}"),
+    };
+    let path = format!("/vertex/{watched}");
+    let before = Client::builder(&base_of(standby)).build().unwrap();
+    for n in 1..=2 {
+        before.put::<_, Vertex>(&path, &name(n)).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 
     let mut killed = nodes[index].take().unwrap();
     killed.child.kill().unwrap();
@@ -350,7 +352,11 @@ async fn killing_a_master_under_load_loses_no_acknowledged_write() {
         "reads came back after {recovered:?}, more than the session timeout + 4 s"
     );
 
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Values of the watched vertex after the failover, a second apart.
+    for n in 3..=5 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        reader.put::<_, Vertex>(&path, &name(n)).await.unwrap();
+    }
     stop.cancel();
     let (known, errors) = finish(writers).await;
     eprintln!(
@@ -359,24 +365,15 @@ async fn killing_a_master_under_load_loses_no_acknowledged_write() {
     );
     check(&reader, &known).await;
 
-    // The subscriber saw the vertex's names in the order they were written, through the
-    // failover, up to its final value (it stops 15 s after the last change).
-    let seen = seen.await.unwrap();
-    let seq = |name: &String| name.rsplit('-').next().unwrap().parse::<u64>().unwrap();
-    assert!(
-        seen.windows(2).all(|w| seq(&w[0]) < seq(&w[1])),
-        "out of order: {seen:?}"
-    );
-    let last: Vertex = reader.get(&format!("/vertex/{watched}")).await.unwrap();
-    assert_eq!(
-        seen.last(),
-        Some(&last.name),
-        "the subscriber ends at the final value"
-    );
-    eprintln!(
-        "the subscriber to {watched} on {standby} saw {} values",
-        seen.len()
-    );
+    // Each subscriber saw every value of the watched vertex, in order, through the failover.
+    let written: Vec<String> = (1..=5).map(|n| name(n).name).collect();
+    for (on, subscriber) in subscribers {
+        assert_eq!(
+            subscriber.await.unwrap(),
+            written,
+            "the subscriber on {on} saw every value"
+        );
+    }
 
     // Restart every node, the killed one included: the state comes back from the stores'
     // checkpoints, and the replicas move as the nodes rejoin.
@@ -404,6 +401,37 @@ async fn killing_a_master_under_load_loses_no_acknowledged_write() {
 }
 
 /// A vertex id in each of the eight partitions, among the writers' keys.
+/// Subscribes to vertex `id` through the node at `base`, then collects the names it takes
+/// until nothing changes for 15 s.
+async fn follow(base: String, id: i64) -> tokio::task::JoinHandle<Vec<String>> {
+    let subscriber = Client::connect(&base).await.unwrap();
+    let mut live = subscriber
+        .subscribe::<i64, Vertex>("graph", "vertices", &id)
+        .await
+        .unwrap();
+    tokio::spawn(async move {
+        let _connected = subscriber;
+        let mut seen: Vec<String> = Vec::new();
+        loop {
+            match tokio::time::timeout(Duration::from_secs(15), live.next()).await {
+                Ok(Some(Ok(Some(vertex)))) => seen.push(vertex.name),
+                Ok(Some(Ok(None))) => {}
+                Ok(Some(Err(e))) => panic!("the subscription on {base} failed: {e}"),
+                Ok(None) => panic!("the subscription on {base} ended"),
+                Err(_) => return seen,
+            }
+        }
+    })
+}
+
+/// A vertex of `partition` that no writer writes.
+fn vertex_in_partition(partition: u32) -> i64 {
+    let partitioner = affinity::Partitioner::new(std::num::NonZeroU32::new(8).unwrap());
+    (100_000..)
+        .find(|id: &i64| partitioner.partition(&affinity_avro::to_vec(id)) == partition)
+        .unwrap()
+}
+
 fn probe_keys() -> Vec<i64> {
     let partitioner = affinity::Partitioner::new(std::num::NonZeroU32::new(8).unwrap());
     let mut found = BTreeMap::new();
