@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+use affinity::changelog::topic_name;
 use affinity::config::{ClusterMode, NodeConfig, StoreBackend};
 use affinity::keyspace::{AskError, Keyspace, KeyspaceRef};
 use affinity::node::{Node, RunningNode};
@@ -84,11 +85,55 @@ async fn publish(node: &RunningNode, name: &str, key: &str, by: i64) -> ServerFr
     }
 }
 
-/// A Kafka-mode node serving keyspace `name`, RocksDB under `dir` or in memory.
-/// A Kafka-mode node serving keyspace `name`, RocksDB under `dir` or in memory, once it
-/// masters every partition (alone in its cluster, it is elected at once).
-async fn start(services: &(String, String), name: &str, dir: Option<&Path>) -> RunningNode {
-    let node = try_start(services, name, dir).await.unwrap();
+/// Where a test's nodes run: the cluster's name (which its topics and transactional ids
+/// carry) and the ZooKeeper they join it in.
+#[derive(Debug, Clone)]
+struct Cluster {
+    name: String,
+    zookeeper: String,
+}
+
+impl Cluster {
+    /// A cluster of its own, so that a test's node is alone in it and masters every partition.
+    fn own((_, zookeeper): &(String, String)) -> Cluster {
+        Cluster {
+            name: unique("changelog"),
+            zookeeper: zookeeper.clone(),
+        }
+    }
+
+    /// The same cluster as far as Kafka knows (the same topics and transactional ids), joined
+    /// in a ZooKeeper root of its own: its node masters every partition too, as a deposed
+    /// master that has not noticed would beside the real one (the fencing test's case).
+    async fn twin(&self) -> Cluster {
+        let root = format!("/{}", unique("twin"));
+        let client = zookeeper_client::Client::connect(&self.zookeeper)
+            .await
+            .unwrap();
+        let options = zookeeper_client::CreateMode::Persistent
+            .with_acls(zookeeper_client::Acls::anyone_all());
+        client.create(&root, b"", &options).await.unwrap();
+        Cluster {
+            name: self.name.clone(),
+            zookeeper: format!("{}{root}", self.zookeeper),
+        }
+    }
+
+    /// The changelog topic of the test keyspace `name`'s state.
+    fn topic(&self, name: &str) -> String {
+        topic_name(&self.name, name, "counts")
+    }
+}
+
+/// A Kafka-mode node of `cluster` serving keyspace `name`, RocksDB under `dir` or in memory,
+/// once it masters every partition (alone in its cluster, it is elected at once).
+async fn start(
+    services: &(String, String),
+    cluster: &Cluster,
+    name: &str,
+    dir: Option<&Path>,
+) -> RunningNode {
+    let node = try_start(services, cluster, name, dir).await.unwrap();
     let ks = node.keyspace::<Counters>().unwrap();
     tokio::time::timeout(Duration::from_secs(60), async {
         while (0..PARTITIONS).any(|p| ks.role(p) != Some(Role::Master)) {
@@ -101,7 +146,8 @@ async fn start(services: &(String, String), name: &str, dir: Option<&Path>) -> R
 }
 
 async fn try_start(
-    (bootstrap, zookeeper): &(String, String),
+    (bootstrap, _): &(String, String),
+    cluster: &Cluster,
     name: &str,
     dir: Option<&Path>,
 ) -> Result<RunningNode, affinity::node::NodeError> {
@@ -109,11 +155,10 @@ async fn try_start(
     config.http.listen = "127.0.0.1:0".parse().unwrap();
     config.cluster.mode = ClusterMode::Kafka;
     config.kafka.bootstrap_servers = vec![bootstrap.clone()];
-    config.zookeeper.connect = Some(zookeeper.clone());
-    // A cluster of its own for each node: each masters every partition, as a deposed master
-    // that has not noticed would (the fencing test's case), so what these tests check is the
-    // changelog alone. tests/cluster.rs has nodes sharing a cluster.
-    config.cluster.name = unique("changelog");
+    config.zookeeper.connect = Some(cluster.zookeeper.clone());
+    // What these tests check is the changelog alone; tests/cluster.rs has nodes sharing a
+    // cluster.
+    config.cluster.name = cluster.name.clone();
     match dir {
         Some(dir) => {
             config.node.data_dir = Some(dir.to_owned());
@@ -194,7 +239,8 @@ fn read_topic(bootstrap: &str, topic: &str) -> BTreeMap<String, Option<i64>> {
 async fn acknowledged_writes_are_in_the_log_and_a_node_rebuilds_from_it() {
     let Some(services) = services() else { return };
     let name = unique("rebuild");
-    let node = start(&services, &name, None).await;
+    let cluster = Cluster::own(&services);
+    let node = start(&services, &cluster, &name, None).await;
     let ks = node.keyspace::<Counters>().unwrap();
     assert_eq!(ks.replayed(), 0);
 
@@ -213,7 +259,7 @@ async fn acknowledged_writes_are_in_the_log_and_a_node_rebuilds_from_it() {
     }
 
     // Acknowledged means in the log: the broker has every key at its last value.
-    let topic = format!("{name}-counts");
+    let topic = cluster.topic(&name);
     let logged = read_topic(&services.0, &topic);
     assert_eq!(logged.len(), keys.len());
     assert!(logged.values().all(|v| *v == Some(5)), "{logged:?}");
@@ -232,7 +278,7 @@ async fn acknowledged_writes_are_in_the_log_and_a_node_rebuilds_from_it() {
     node.shutdown().await.unwrap();
 
     // A node with empty (in-memory) stores reads the whole log back.
-    let node = start(&services, &name, None).await;
+    let node = start(&services, &cluster, &name, None).await;
     let ks = node.keyspace::<Counters>().unwrap();
     assert!(ks.replayed() >= keys.len() as u64, "{}", ks.replayed());
     assert_eq!(count(&ks, &keys[0]).await, None);
@@ -246,8 +292,9 @@ async fn acknowledged_writes_are_in_the_log_and_a_node_rebuilds_from_it() {
 async fn a_restart_replays_only_what_the_store_lacks() {
     let Some(services) = services() else { return };
     let name = unique("restart");
+    let cluster = Cluster::own(&services);
     let dir = tempfile::tempdir().unwrap();
-    let node = start(&services, &name, Some(dir.path())).await;
+    let node = start(&services, &cluster, &name, Some(dir.path())).await;
     let ks = node.keyspace::<Counters>().unwrap();
     for i in 0..30 {
         add(&ks, &format!("k{i}"), i + 1).await.unwrap();
@@ -255,7 +302,7 @@ async fn a_restart_replays_only_what_the_store_lacks() {
     node.shutdown().await.unwrap();
 
     // Same store: its checkpoints are at the end of the log, nothing to replay.
-    let node = start(&services, &name, Some(dir.path())).await;
+    let node = start(&services, &cluster, &name, Some(dir.path())).await;
     let ks = node.keyspace::<Counters>().unwrap();
     assert_eq!(ks.replayed(), 0);
     assert_eq!(count(&ks, "k7").await, Some(8));
@@ -263,7 +310,7 @@ async fn a_restart_replays_only_what_the_store_lacks() {
 
     // Another node masters the keyspace meanwhile and writes 10 more records.
     let other = tempfile::tempdir().unwrap();
-    let node = start(&services, &name, Some(other.path())).await;
+    let node = start(&services, &cluster, &name, Some(other.path())).await;
     let ks = node.keyspace::<Counters>().unwrap();
     assert!(ks.replayed() >= 30);
     for i in 0..10 {
@@ -272,7 +319,7 @@ async fn a_restart_replays_only_what_the_store_lacks() {
     node.shutdown().await.unwrap();
 
     // Back on the first store: exactly those 10 are replayed.
-    let node = start(&services, &name, Some(dir.path())).await;
+    let node = start(&services, &cluster, &name, Some(dir.path())).await;
     let ks = node.keyspace::<Counters>().unwrap();
     assert_eq!(ks.replayed(), 10);
     assert_eq!(count(&ks, "k3").await, Some(104));
@@ -284,12 +331,13 @@ async fn a_restart_replays_only_what_the_store_lacks() {
 async fn a_new_master_fences_the_old_one() {
     let Some(services) = services() else { return };
     let name = unique("fence");
-    let old = start(&services, &name, None).await;
+    let cluster = Cluster::own(&services);
+    let old = start(&services, &cluster, &name, None).await;
     let old_ks = old.keyspace::<Counters>().unwrap();
     assert_eq!(add(&old_ks, "a", 1).await, Ok(1));
 
     // A second master of the same partitions starts: it fences the first.
-    let new = start(&services, &name, None).await;
+    let new = start(&services, &cluster.twin().await, &name, None).await;
     let new_ks = new.keyspace::<Counters>().unwrap();
     assert_eq!(count(&new_ks, "a").await, Some(1));
 
@@ -317,7 +365,7 @@ async fn a_new_master_fences_the_old_one() {
     assert_eq!(add(&new_ks, "a", 2).await, Ok(3));
     let answer = publish(&new, &name, "b", 5).await;
     assert!(matches!(answer, ServerFrame::Published(_)), "{answer:?}");
-    let logged = read_topic(&services.0, &format!("{name}-counts"));
+    let logged = read_topic(&services.0, &cluster.topic(&name));
     assert_eq!(logged.get("a"), Some(&Some(3)));
     assert_eq!(logged.get("b"), Some(&Some(5)));
     old.shutdown().await.unwrap();
@@ -328,11 +376,12 @@ async fn a_new_master_fences_the_old_one() {
 async fn a_topic_with_another_partition_count_is_refused() {
     let Some(services) = services() else { return };
     let name = unique("mismatch");
+    let cluster = Cluster::own(&services);
     let admin: AdminClient<_> = ClientConfig::new()
         .set("bootstrap.servers", &services.0)
         .create()
         .unwrap();
-    let topic = format!("{name}-counts");
+    let topic = cluster.topic(&name);
     admin
         .create_topics(
             &[NewTopic::new(&topic, 3, TopicReplication::Fixed(1))
@@ -345,10 +394,49 @@ async fn a_topic_with_another_partition_count_is_refused() {
         .for_each(|r| {
             r.unwrap();
         });
-    let error = try_start(&services, &name, None).await.err().unwrap();
+    let error = try_start(&services, &cluster, &name, None)
+        .await
+        .err()
+        .unwrap();
     let message = error.to_string();
     assert!(
         message.contains(&topic) && message.contains("3 partitions"),
         "{message}"
     );
+}
+
+/// Two clusters on one Kafka running a keyspace of the same name keep apart: each has its own
+/// changelogs and transactional ids, so neither sees the other's records nor fences the
+/// other's masters.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clusters_on_one_kafka_keep_their_logs_apart() {
+    let Some(services) = services() else { return };
+    let name = unique("apart");
+    let (one, two) = (Cluster::own(&services), Cluster::own(&services));
+    let first = start(&services, &one, &name, None).await;
+    let first_ks = first.keyspace::<Counters>().unwrap();
+    assert_eq!(add(&first_ks, "a", 1).await, Ok(1));
+
+    let second = start(&services, &two, &name, None).await;
+    let second_ks = second.keyspace::<Counters>().unwrap();
+    assert_eq!(
+        second_ks.replayed(),
+        0,
+        "nothing of the other cluster's log"
+    );
+    assert_eq!(count(&second_ks, "a").await, None);
+    assert_eq!(add(&second_ks, "a", 5).await, Ok(5));
+
+    // The first cluster's master was not fenced by the second's.
+    assert_eq!(add(&first_ks, "a", 1).await, Ok(2));
+    assert_eq!(
+        read_topic(&services.0, &one.topic(&name)).get("a"),
+        Some(&Some(2))
+    );
+    assert_eq!(
+        read_topic(&services.0, &two.topic(&name)).get("a"),
+        Some(&Some(5))
+    );
+    first.shutdown().await.unwrap();
+    second.shutdown().await.unwrap();
 }

@@ -31,9 +31,9 @@ use affinity_client::{Client, ClientError};
 use example_graph::model::{Vertex, VertexData};
 use futures_util::StreamExt;
 
-/// Held by each test for its whole run: both run keyspace `graph`, whose changelog topics and
-/// transactional ids are named after the keyspace (and so shared by every cluster on one
-/// Kafka), so two clusters at once would write into each other's logs and fence each other.
+/// Held by each test for its whole run: each runs three nodes, and the recovery times they
+/// measure need the machine's cores to themselves (their clusters' logs are apart anyway:
+/// topics and transactional ids carry the cluster's name).
 static ONE_CLUSTER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The ZooKeeper session timeout of the nodes.

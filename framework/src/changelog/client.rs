@@ -27,16 +27,31 @@ pub(crate) struct Clients {
     bootstrap: String,
     acks: Acks,
     client_id: String,
+    /// The cluster's name, which the changelogs and transactional ids carry.
+    cluster: String,
 }
 
 impl Clients {
-    /// Clients for the brokers of `config`, naming themselves after `node_id`.
-    pub(crate) fn new(config: &KafkaConfig, node_id: &str) -> Self {
+    /// Clients for the brokers of `config`, for node `node_id` of cluster `cluster` (its
+    /// clients name themselves after the node).
+    pub(crate) fn new(config: &KafkaConfig, cluster: &str, node_id: &str) -> Self {
         Clients {
             bootstrap: config.bootstrap_servers.join(","),
             acks: config.acks,
             client_id: format!("affinity-{node_id}"),
+            cluster: cluster.to_owned(),
         }
+    }
+
+    /// The changelog topic of `state` in `keyspace` ([`topic_name`](super::topic_name)).
+    pub(crate) fn topic(&self, keyspace: &str, state: &str) -> String {
+        super::topic_name(&self.cluster, keyspace, state)
+    }
+
+    /// The transactional id of a partition's changelog producer: the same on every node of
+    /// the cluster, so a new master fences the one before; another cluster's differs.
+    pub(crate) fn transactional_id(&self, keyspace: &str, partition: u32) -> String {
+        format!("affinity-{}.{keyspace}-{partition}", self.cluster)
     }
 
     /// Whether changelog writes use transactions (and so are fenced): with `acks = "all"`.
@@ -123,10 +138,4 @@ impl Clients {
             .create_with_context(ReaderContext)
             .map_err(|e| ChangelogError::kafka("creating a changelog reader", e))
     }
-}
-
-/// The transactional id of a partition's changelog producer: the same on every node, so a new
-/// master fences the one before.
-pub(crate) fn transactional_id(keyspace: &str, partition: u32) -> String {
-    format!("affinity-{keyspace}-{partition}")
 }

@@ -1,13 +1,13 @@
 //! Changelogs in Kafka (DESIGN.md §3, §4): the durable log of every state, from which any
 //! replica rebuilds the state.
 //!
-//! - **Topics.** One compacted topic per state, `<keyspace>-<state>` (`compact,delete` with
-//!   `retention.ms` = the TTL when the state has one), with the keyspace's partition count:
-//!   created when missing, checked when present ([`topic_name`]).
+//! - **Topics.** One compacted topic per state, `<cluster>.<keyspace>-<state>`
+//!   (`compact,delete` with `retention.ms` = the TTL when the state has one), with the
+//!   keyspace's partition count: created when missing, checked when present ([`topic_name`]).
 //! - **Records.** Keys and values in the Confluent wire format (`0x00`, 4-byte schema id,
-//!   Avro body) with the schemas registered under `<topic>-key`/`<topic>-value`; a deletion is
-//!   a tombstone; the record timestamp is the value's event time. A record goes to the
-//!   partition that owns its key, explicitly.
+//!   Avro body) with the schemas registered in the cluster's registry under
+//!   `<keyspace>-<state>-key`/`-value`; a deletion is a tombstone; the record timestamp is the
+//!   value's event time. A record goes to the partition that owns its key, explicitly.
 //! - **Writes.** A partition master appends its handlers' writes and applies each to its
 //!   store only once the log has it, with the record's offset as the checkpoint in the same
 //!   store write batch; replies wait for that. See the writer's docs for group commit and for
@@ -24,7 +24,7 @@ mod tail;
 mod topics;
 mod writer;
 
-pub(crate) use client::{Clients, MAX_RECORD, transactional_id};
+pub(crate) use client::{Clients, MAX_RECORD};
 pub use error::ChangelogError;
 pub(crate) use restore::{Fetched, catch_up};
 pub(crate) use tail::Tail;

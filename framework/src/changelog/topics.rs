@@ -15,11 +15,22 @@ pub(crate) type Admin = Arc<AdminClient<DefaultClientContext>>;
 /// How long topic administration may take.
 const ADMIN_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The changelog topic of `state` in `keyspace`: `<keyspace>-<state>`, so that its Confluent
-/// subjects `<topic>-key`/`<topic>-value` are the ones the node registers the state's schemas
-/// under (DESIGN.md §5).
-pub fn topic_name(keyspace: &str, state: &str) -> String {
-    format!("{keyspace}-{state}")
+/// The changelog topic of `state` in `keyspace` of cluster `cluster`:
+/// `<cluster>.<keyspace>-<state>`.
+///
+/// The cluster's name comes first, as Kafka Streams puts its `application.id` first: two
+/// clusters on one Kafka that run a keyspace of the same name must not share its logs (they
+/// would write into each other's and fence each other's masters). The dot cannot appear in a
+/// cluster or keyspace name, so no two triples make one topic.
+///
+/// The state's schemas are registered under `<keyspace>-<state>-key`/`-value` (see
+/// `StateSpec::subjects`), not under `<topic>-…` as Confluent's TopicNameStrategy would name
+/// them (DESIGN.md §5 says `<topic>-…`): the registry is the cluster's own already, and one
+/// subject rule in both modes is what lets clients (the browser client among them) name a
+/// state's subjects without knowing the cluster. Confluent deserializers find schemas by the
+/// id in each record and are not affected.
+pub fn topic_name(cluster: &str, keyspace: &str, state: &str) -> String {
+    format!("{cluster}.{keyspace}-{state}")
 }
 
 /// What a changelog topic must be.
@@ -163,8 +174,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn topics_are_named_like_the_subjects() {
-        assert_eq!(topic_name("graph", "vertices"), "graph-vertices");
+    fn topics_are_named_after_cluster_keyspace_and_state() {
+        assert_eq!(
+            topic_name("prod", "graph", "vertices"),
+            "prod.graph-vertices"
+        );
+        // Dashes are allowed in each name; the dot keeps the cluster apart.
+        assert_ne!(topic_name("a-b", "c", "d"), topic_name("a", "b-c", "d"));
         let with_ttl = TopicSpec {
             name: "s-sessions".into(),
             partitions: 4,

@@ -37,7 +37,7 @@
 //! | `live.heartbeat` | duration | `"15s"` | `/live` liveness check; a connection silent for two intervals is closed |
 //! | `store.backend` | `"rocksdb"` \| `"memory"` | `"rocksdb"` | the store behind every state |
 //! | `cluster.mode` | `"embedded"` \| `"kafka"` | `"embedded"` | alone (no changelog) or with Kafka and ZooKeeper |
-//! | `cluster.name` | string | `"affinity"` | nodes with the same name (and ZooKeeper) form one cluster |
+//! | `cluster.name` | string | `"affinity"` | nodes with the same name (and ZooKeeper) form one cluster; 1 to 100 of `A-Z a-z 0-9 _ -`; begins the names of its Kafka topics (`<cluster>.<keyspace>-<state>`) |
 //! | `cluster.peer_listen` | socket address | `"127.0.0.1:0"` | where the node listens for the other nodes of its cluster (port 0: any free one); keep it reachable by them only |
 //! | `cluster.advertise_host` | string | the bound address | the host other nodes and clients use for this node's listeners; required when one binds `0.0.0.0` or `::` |
 //! | `kafka.bootstrap_servers` | list of `host:port` | `[]` | brokers; required in `"kafka"` mode |

@@ -150,7 +150,8 @@ pub struct ClusterConfig {
     /// `cluster.mode` (default [`ClusterMode::Embedded`]).
     pub mode: ClusterMode,
     /// `cluster.name` (default `"affinity"`): the nodes that share it (and a ZooKeeper) form
-    /// one cluster; its znodes are under `/affinity/<name>`.
+    /// one cluster; its znodes are under `/affinity/<name>`, its changelog topics are named
+    /// `<name>.<keyspace>-<state>`.
     pub name: String,
     /// `cluster.peer_listen` (default `127.0.0.1:0`, any free port): where the node listens
     /// for the other nodes of its cluster (Kafka mode), which forward it requests for the

@@ -88,6 +88,13 @@ impl Rules<'_> {
             self.invalid("zookeeper.connect", reason);
         }
         self.positive_duration("zookeeper.session_timeout", c.zookeeper.session_timeout);
+        if !is_name(&c.cluster.name, 100, false) {
+            let reason = format!(
+                "must be 1 to 100 of the characters A-Z a-z 0-9 _ - (it begins the names of the cluster's Kafka topics), found {:?}",
+                c.cluster.name
+            );
+            self.invalid("cluster.name", reason);
+        }
         for name in c.keyspaces.keys() {
             if !is_name(name, 100, false) {
                 let key = format!("{KEYSPACES}.{name}");

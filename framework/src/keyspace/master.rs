@@ -7,7 +7,6 @@ use std::time::Duration;
 use super::KeyspaceError;
 use crate::changelog::{
     ChangelogError, Clients, KafkaWriter, MAX_RECORD, TopicSpec, catch_up, ensure_topics,
-    topic_name, transactional_id,
 };
 use crate::partition::Pipeline;
 use crate::partition::core::PartitionCore;
@@ -31,7 +30,7 @@ pub(crate) async fn topics(
     let specs: Vec<TopicSpec> = states
         .iter()
         .map(|def| TopicSpec {
-            name: topic_name(keyspace, &def.spec.name),
+            name: clients.topic(keyspace, &def.spec.name),
             partitions,
             ttl: def.spec.ttl,
         })
@@ -60,7 +59,7 @@ pub(crate) async fn promote(
     };
     let id = clients
         .transactional()
-        .then(|| transactional_id(keyspace, partition));
+        .then(|| clients.transactional_id(keyspace, partition));
     // First fence, then read: once the previous master is fenced nothing more reaches the log
     // behind this node's back, so the end it reads to is the end.
     let producer = match clients.producer(id.as_deref()).await {

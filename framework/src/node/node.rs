@@ -173,7 +173,7 @@ impl Node {
                     tracker.clone(),
                 );
                 let cluster = ClusterEnv {
-                    clients: Clients::new(&config.kafka, &config.node.id),
+                    clients: Clients::new(&config.kafka, &config.cluster.name, &config.node.id),
                     coordinator,
                     peers,
                 };

@@ -79,7 +79,8 @@ impl StateSpec {
     }
 
     /// The registry subjects of the key and value schemas: `<keyspace>-<state>-key` and
-    /// `-value`, the Confluent names for the state's changelog topic `<keyspace>-<state>`.
+    /// `-value`, in both modes (in Kafka mode the changelog topic also carries the cluster's
+    /// name, see [`topic_name`](crate::changelog::topic_name) for why the subjects do not).
     pub(crate) fn subjects(&self, keyspace: &str) -> (String, String) {
         let topic = format!("{keyspace}-{}", self.name);
         (format!("{topic}-key"), format!("{topic}-value"))

@@ -15,6 +15,7 @@ queue_capacity = 0
 heartbeat = "0ms"
 [cluster]
 mode = "kafka"
+name = "prod.eu"
 [zookeeper]
 session_timeout = "0s"
 [keyspaces."bad.name"]
@@ -31,8 +32,10 @@ partitions = 1
              \"https://example.com\" or \"http://localhost:3000\", or \"*\"",
             "node.toml:8:18: `live.queue_capacity`: must be at least 1, found 0",
             "node.toml:9:13: `live.heartbeat`: must be greater than zero, found 0s",
-            "node.toml:13:19: `zookeeper.session_timeout`: must be greater than zero, found 0s",
-            "node.toml:14:12: `keyspaces.bad.name`: a keyspace name must be 1 to 100 of the \
+            "node.toml:14:19: `zookeeper.session_timeout`: must be greater than zero, found 0s",
+            "node.toml:12:8: `cluster.name`: must be 1 to 100 of the characters A-Z a-z 0-9 _ - \
+             (it begins the names of the cluster's Kafka topics), found \"prod.eu\"",
+            "node.toml:15:12: `keyspaces.bad.name`: a keyspace name must be 1 to 100 of the \
              characters A-Z a-z 0-9 _ -, found \"bad.name\"",
             "node.toml:11:8: `kafka.bootstrap_servers`: required when `cluster.mode` is \"kafka\"",
             "node.toml:11:8: `zookeeper.connect`: required when `cluster.mode` is \"kafka\"",
