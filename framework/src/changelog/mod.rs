@@ -26,7 +26,7 @@ mod writer;
 
 pub(crate) use client::{Clients, MAX_RECORD};
 pub use error::ChangelogError;
-pub(crate) use restore::{Fetched, catch_up};
+pub(crate) use restore::{Fetched, Reader, catch_up};
 pub(crate) use tail::Tail;
 pub use topics::topic_name;
 pub(crate) use topics::{TopicSpec, ensure_topics};

@@ -34,20 +34,20 @@ pub(crate) struct Fetched {
     pub(crate) timestamp: i64,
 }
 
-/// Reads `partition` of each topic in `topics` (by state) from the offset after `from[state]`
-/// (or from the beginning) to the end of the committed log, handing the records to `apply` in
-/// offset order per state, in batches. Returns how many records were read. Fails with
-/// [`ChangelogError::Stalled`] when a topic yields nothing and reaches no end for `stall`.
-/// Blocking: call it on a blocking thread.
+/// Reads its partition of each of `reader`'s topics (by state) from the offset after
+/// `from[state]` (or from the beginning) to the end of the committed log, handing the records
+/// to `apply` in offset order per state, in batches. Returns how many records were read. Fails
+/// with [`ChangelogError::Stalled`] when a topic yields nothing and reaches no end for
+/// `stall`. Blocking: call it on a blocking thread.
 pub(crate) fn catch_up(
-    clients: &Clients,
-    topics: &[String],
-    partition: u32,
+    reader: &Reader,
     from: &[Option<u64>],
     stall: Duration,
     apply: &mut dyn FnMut(&[Fetched]) -> Result<(), ChangelogError>,
 ) -> Result<u64, ChangelogError> {
-    let reader = Reader::assign(clients, topics, partition, from)?;
+    reader.start(from)?;
+    let topics = &reader.topics;
+    let partition = reader.partition;
     let mut batch = Vec::with_capacity(BATCH);
     let mut read = 0u64;
     for (state, topic) in topics.iter().enumerate() {
@@ -115,9 +115,45 @@ impl Reader {
         partition: u32,
         from: &[Option<u64>],
     ) -> Result<Reader, ChangelogError> {
-        let kafka_partition = i32::try_from(partition).unwrap_or(i32::MAX);
-        let mut consumers = Vec::with_capacity(topics.len());
-        for (state, topic) in topics.iter().enumerate() {
+        let reader = Reader::new(clients, topics, partition)?;
+        reader.start(from)?;
+        Ok(reader)
+    }
+
+    /// A reader of `partition` of each topic in `topics` (by state) that reads nothing until
+    /// [`start`](Self::start)ed. Its consumers connect to the brokers meanwhile, so one made
+    /// ahead of time (while a new master fences the old one) starts reading at once.
+    pub(crate) fn new(
+        clients: &Clients,
+        topics: &[String],
+        partition: u32,
+    ) -> Result<Reader, ChangelogError> {
+        let consumers = topics
+            .iter()
+            .map(|_| clients.reader())
+            .collect::<Result<_, _>>()?;
+        Ok(Reader {
+            consumers,
+            topics: topics.to_vec(),
+            partition: i32::try_from(partition).unwrap_or(i32::MAX),
+        })
+    }
+
+    /// Asks the brokers where each topic's partition is (waiting at most `wait` for each), so
+    /// that [`start`](Self::start) fetches at once rather than first looking that up. A failure
+    /// only leaves that to `start`.
+    pub(crate) fn locate(&self, wait: Duration) {
+        for (topic, consumer) in self.topics.iter().zip(&self.consumers) {
+            if let Err(error) = consumer.fetch_metadata(Some(topic), wait) {
+                tracing::debug!(%topic, %error, "locating a changelog's partitions failed");
+            }
+        }
+    }
+
+    /// Starts reading each topic from the offset after `from[state]` (or from the beginning).
+    pub(crate) fn start(&self, from: &[Option<u64>]) -> Result<(), ChangelogError> {
+        let partition = self.partition;
+        for (state, (topic, consumer)) in self.topics.iter().zip(&self.consumers).enumerate() {
             let start = match from.get(state).copied().flatten() {
                 Some(last) => {
                     Offset::Offset(i64::try_from(last.saturating_add(1)).unwrap_or(i64::MAX))
@@ -125,19 +161,13 @@ impl Reader {
                 None => Offset::Beginning,
             };
             let fail = |e| ChangelogError::kafka(format!("assigning {topic}/{partition}"), e);
-            let consumer = clients.reader()?;
             let mut assignment = TopicPartitionList::new();
             assignment
-                .add_partition_offset(topic, kafka_partition, start)
+                .add_partition_offset(topic, partition, start)
                 .map_err(fail)?;
             consumer.assign(&assignment).map_err(fail)?;
-            consumers.push(consumer);
         }
-        Ok(Reader {
-            consumers,
-            topics: topics.to_vec(),
-            partition: kafka_partition,
-        })
+        Ok(())
     }
 
     /// The next record of `state`'s topic, or its end, waiting at most `wait`.

@@ -4,9 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use rdkafka::producer::FutureProducer;
+use tokio_util::task::AbortOnDropHandle;
+
 use super::KeyspaceError;
 use crate::changelog::{
-    ChangelogError, Clients, KafkaWriter, MAX_RECORD, TopicSpec, catch_up, ensure_topics,
+    ChangelogError, Clients, KafkaWriter, MAX_RECORD, Reader, TopicSpec, catch_up, ensure_topics,
 };
 use crate::partition::Pipeline;
 use crate::partition::core::PartitionCore;
@@ -14,6 +17,10 @@ use crate::state::StateDef;
 
 /// How long the read-back of a changelog may go without a record or the end of the log.
 const RESTORE_STALL: Duration = Duration::from_secs(60);
+
+/// How long the catch-up's reader waits to learn where its topics' partitions are, while the
+/// previous master is fenced.
+const LOCATE_WAIT: Duration = Duration::from_secs(2);
 
 /// The changelog topics of a keyspace's states, by state position, created or checked.
 pub(crate) async fn topics(
@@ -40,16 +47,52 @@ pub(crate) async fn topics(
     Ok(specs.into_iter().map(|s| s.name).collect())
 }
 
-/// Makes `core` the master of its partition's changelog: fences the previous master (by
-/// initialising the partition's transactional id), reads the log from the store's
-/// checkpoints to its end, and attaches the writer. Returns how many records were read back,
+/// The fencing of a partition's previous master: its producer, made with the partition's
+/// transactional id, whose initialisation fences every producer that had it before. Started
+/// ([`fence`]) the moment the mastership is won, so it runs while the standby winds down;
+/// the reader of the catch-up that follows connects to the brokers meanwhile.
+pub(crate) struct Fencing {
+    id: Option<String>,
+    producer: AbortOnDropHandle<Result<Arc<FutureProducer>, ChangelogError>>,
+    reader: AbortOnDropHandle<Result<Reader, ChangelogError>>,
+}
+
+/// Starts fencing the previous master of `partition` of `keyspace`, whose states' changelogs
+/// are `topics` (see [`Fencing`]).
+pub(crate) fn fence(
+    clients: &Clients,
+    keyspace: &str,
+    partition: u32,
+    topics: &[String],
+) -> Fencing {
+    let id = clients
+        .transactional()
+        .then(|| clients.transactional_id(keyspace, partition));
+    let (producing, with) = (clients.clone(), id.clone());
+    let producer = tokio::spawn(async move { producing.producer(with.as_deref()).await });
+    Fencing {
+        id,
+        producer: AbortOnDropHandle::new(producer),
+        reader: AbortOnDropHandle::new(tokio::task::spawn_blocking({
+            let (clients, topics) = (clients.clone(), topics.to_vec());
+            move || {
+                let reader = Reader::new(&clients, &topics, partition)?;
+                reader.locate(LOCATE_WAIT);
+                Ok(reader)
+            }
+        })),
+    }
+}
+
+/// Makes `core` the master of its partition's changelog: waits for `fencing` (see
+/// [`fence`]), reads the log from the store's checkpoints to its end, and attaches the writer. Returns how many records were read back,
 /// and the core — also when it fails (unless the read-back itself died, which takes the core
 /// with it), so a standby that could not take over stays a standby.
 pub(crate) async fn promote(
-    clients: &Clients,
     keyspace: &str,
     topics: Arc<[String]>,
     mut core: PartitionCore,
+    fencing: Fencing,
 ) -> (Option<PartitionCore>, Result<u64, KeyspaceError>) {
     let partition = core.partition;
     let fail = |source| KeyspaceError::Changelog {
@@ -57,21 +100,31 @@ pub(crate) async fn promote(
         partition,
         source: Box::new(source),
     };
-    let id = clients
-        .transactional()
-        .then(|| clients.transactional_id(keyspace, partition));
+    let Fencing {
+        id,
+        producer,
+        reader,
+    } = fencing;
     // First fence, then read: once the previous master is fenced nothing more reaches the log
     // behind this node's back, so the end it reads to is the end.
-    let producer = match clients.producer(id.as_deref()).await {
-        Ok(producer) => producer,
-        Err(error) => return (Some(core), Err(fail(error))),
+    let producer = match producer.await {
+        Ok(Ok(producer)) => producer,
+        Ok(Err(error)) => return (Some(core), Err(fail(error))),
+        Err(_) => return (Some(core), Err(fail(ChangelogError::Stopped))),
+    };
+    let reader = match reader.await {
+        Ok(Ok(reader)) => reader,
+        Ok(Err(error)) => return (Some(core), Err(fail(error))),
+        Err(_) => return (Some(core), Err(fail(ChangelogError::Stopped))),
     };
     let from = core.checkpoints().to_vec();
     let started = std::time::Instant::now();
-    let (reader, names) = (clients.clone(), topics.clone());
     let read = tokio::task::spawn_blocking(move || {
         let mut apply = |batch: &[_]| core.apply_fetched(batch);
-        let replayed = catch_up(&reader, &names, partition, &from, RESTORE_STALL, &mut apply);
+        let replayed = catch_up(&reader, &from, RESTORE_STALL, &mut apply);
+        // Closing the reader's consumers takes librdkafka a tenth of a second or more: the
+        // partition does not wait for it to serve.
+        tokio::task::spawn_blocking(move || drop(reader));
         (core, replayed)
     })
     .await;

@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
+use super::master::Fencing;
 use crate::changelog::{ChangelogError, Clients, Tail};
 use crate::coordinator::{Coordinator, CoordinatorError};
 use crate::partition::{Handler, Job, Parts, ReplicaStatus, Role, TailFeed, serve};
@@ -41,8 +42,8 @@ pub(crate) struct ReplicaEnv {
 
 /// How a standby run ended.
 enum StandbyEnd<H> {
-    /// Elected: promote.
-    Elected(crate::coordinator::Mastership, Parts<H>),
+    /// Elected: promote (the fencing of the previous master is under way).
+    Elected(crate::coordinator::Mastership, Parts<H>, Fencing),
     /// The tail failed or the campaign was refused for now: be a standby again.
     Again(Parts<H>),
     /// The replica is no longer this node's: the assignment moved it.
@@ -60,10 +61,12 @@ pub(crate) async fn supervise<H: Handler>(
 ) -> Option<mpsc::Receiver<Job<H>>> {
     let released = loop {
         parts = match standby(&env, parts).await {
-            StandbyEnd::Elected(mastership, parts) => match master(&env, mastership, parts).await {
-                Some(parts) => parts,
-                None => break None,
-            },
+            StandbyEnd::Elected(mastership, parts, fencing) => {
+                match master(&env, mastership, parts, fencing).await {
+                    Some(parts) => parts,
+                    None => break None,
+                }
+            }
             StandbyEnd::Again(parts) => {
                 pause(&env.closing).await;
                 parts
@@ -140,26 +143,37 @@ async fn standby<H: Handler>(env: &ReplicaEnv, mut parts: Parts<H>) -> StandbyEn
         }
     };
     env.status.set_role(Role::Moving);
+    // Elected: fencing the previous master takes a round of the transaction coordinator
+    // (up to half a second here); it needs nothing from the standby, so it runs while the
+    // tail stops and the actor hands its parts back.
+    let fencing = matches!(won, Some(Ok(_)))
+        .then(|| super::master::fence(&env.clients, &env.keyspace, env.partition, &env.topics));
     role.cancel();
-    let _ = tail.await;
+    if fencing.is_none() {
+        let _ = tail.await;
+    }
+    // Elected, the tail is not waited for: closing its Kafka consumers takes librdkafka a
+    // tenth of a second or more, and it cannot hand the actor anything once the actor is
+    // stopped (what it read and the store did not get, the catch-up reads again from the
+    // store's checkpoints). It ends on its blocking thread by itself.
     let Ok(Some(parts)) = (&mut actor).await else {
         return StandbyEnd::Done;
     };
-    match won {
-        Some(Ok(mastership)) => StandbyEnd::Elected(mastership, parts),
+    match (won, fencing) {
+        (Some(Ok(mastership)), Some(fencing)) => StandbyEnd::Elected(mastership, parts, fencing),
         // The assignment moved this replica away (the node's placement reopens it if the
         // partition comes back).
-        Some(Err(CoordinatorError::NotAReplica { .. })) => StandbyEnd::Released(parts),
-        Some(Err(error)) => {
+        (Some(Err(CoordinatorError::NotAReplica { .. })), _) => StandbyEnd::Released(parts),
+        (Some(Err(error)), _) => {
             tracing::warn!(keyspace = %env.keyspace, partition = env.partition, %error, "campaigning for the mastership failed; trying again");
             StandbyEnd::Again(parts)
         }
-        None if env.closing.is_cancelled() => {
+        _ if env.closing.is_cancelled() => {
             close(parts);
             StandbyEnd::Done
         }
-        None if env.released.is_cancelled() => StandbyEnd::Released(parts),
-        None => StandbyEnd::Again(parts),
+        _ if env.released.is_cancelled() => StandbyEnd::Released(parts),
+        _ => StandbyEnd::Again(parts),
     }
 }
 
@@ -169,6 +183,7 @@ async fn master<H: Handler>(
     env: &ReplicaEnv,
     mastership: crate::coordinator::Mastership,
     parts: Parts<H>,
+    fencing: Fencing,
 ) -> Option<Parts<H>> {
     let Parts {
         keyspace,
@@ -179,7 +194,7 @@ async fn master<H: Handler>(
     let epoch = mastership.epoch();
     tracing::info!(keyspace = %env.keyspace, partition = env.partition, epoch, "elected master; fencing and catching up");
     let (core, promoted) =
-        super::master::promote(&env.clients, &env.keyspace, env.topics.clone(), core).await;
+        super::master::promote(&env.keyspace, env.topics.clone(), core, fencing).await;
     let mut core = core?;
     let parts = Parts {
         keyspace,
