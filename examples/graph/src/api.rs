@@ -16,7 +16,7 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 
-use crate::graph::{Graph, ShapeLock};
+use crate::graph::Graph;
 use crate::model::{Component, Vertex, VertexData};
 use crate::partition::GraphPartition;
 
@@ -27,18 +27,14 @@ pub fn router() -> Router {
         .route("/connect/{a}/{b}", post(connect))
         .route("/disconnect/{a}/{b}", post(disconnect))
         .route("/component/{id}", get(get_component))
-        .with_state(ShapeLock::default())
 }
 
-impl FromRequestParts<ShapeLock> for Graph {
+impl<S: Send + Sync> FromRequestParts<S> for Graph {
     type Rejection = MissingKeyspace;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        shape: &ShapeLock,
-    ) -> Result<Self, Self::Rejection> {
-        let keyspace = KeyspaceRef::<GraphPartition>::from_request_parts(parts, shape).await?;
-        Ok(Graph::new(keyspace, shape.clone()))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let keyspace = KeyspaceRef::<GraphPartition>::from_request_parts(parts, state).await?;
+        Ok(Graph::new(keyspace))
     }
 }
 

@@ -4,18 +4,18 @@
 //! A vertex and its component record live in the partitions their ids route to, so one
 //! operation asks several partitions. Each partition applies its part atomically, but the
 //! operation as a whole is not a transaction: [`Graph`] serialises the operations that change
-//! the graph's shape on this node with a lock. That is right for one node; on a cluster (see
-//! the README) shape changes must go through one node, or would need a cluster-wide lock (or
-//! a design where one partition owns each component).
+//! the graph's shape with the `shape` [lease](crate::lease), which one operation holds at a
+//! time across the whole cluster, whichever node it runs on. (A design where one partition
+//! owns each component would let unrelated components change at once.)
 
 use std::collections::{BTreeSet, VecDeque};
-use std::sync::Arc;
+use std::time::Duration;
 
 use affinity::gateway::ApiError;
 use affinity::keyspace::{AskError, KeyspaceRef};
 use affinity::state::StateError;
-use tokio::sync::Mutex;
 
+use crate::lease::{self, LeaseError};
 use crate::model::{Component, Vertex};
 use crate::partition::{
     GetVertex, GraphPartition, SetComponent, SetEdge, SetMembers, UpsertVertex, Upserted,
@@ -40,6 +40,19 @@ pub enum GraphError {
     /// A state failed.
     #[error(transparent)]
     State(#[from] StateError),
+    /// Other changes to the graph's shape held it for too long.
+    #[error("the graph's shape is being changed by others; try again")]
+    Busy,
+}
+
+impl From<LeaseError> for GraphError {
+    fn from(e: LeaseError) -> Self {
+        match e {
+            LeaseError::Busy(_) => GraphError::Busy,
+            LeaseError::Ask(ask) => GraphError::Ask(ask),
+            LeaseError::State(state) => GraphError::State(state),
+        }
+    }
 }
 
 impl From<GraphError> for ApiError {
@@ -49,27 +62,27 @@ impl From<GraphError> for ApiError {
             GraphError::TooLarge => ApiError::Conflict(e.to_string()),
             GraphError::Ask(ask) => ask.into(),
             GraphError::State(state) => ApiError::internal(state),
+            GraphError::Busy => ApiError::Unavailable {
+                retry_after: Duration::from_secs(1),
+            },
         }
     }
 }
 
-/// The lock that serialises changes to the graph's shape on this node; one per node, shared
-/// by every request.
-#[derive(Debug, Clone, Default)]
-pub struct ShapeLock(Arc<Mutex<()>>);
+/// The lease held around every change to the graph's shape.
+const SHAPE: &str = "shape";
 
-/// The graph: the keyspace and the lock that serialises changes to its shape. Cheap to make;
-/// an axum extractor in the routes of [`api`](crate::api).
+/// The graph over the `graph` keyspace. Cheap to make; an axum extractor in the routes of
+/// [`api`](crate::api).
 #[derive(Debug, Clone)]
 pub struct Graph {
     keyspace: KeyspaceRef<GraphPartition>,
-    shape: ShapeLock,
 }
 
 impl Graph {
     /// The graph over a running `graph` keyspace.
-    pub fn new(keyspace: KeyspaceRef<GraphPartition>, shape: ShapeLock) -> Self {
-        Graph { keyspace, shape }
+    pub fn new(keyspace: KeyspaceRef<GraphPartition>) -> Self {
+        Graph { keyspace }
     }
 
     /// The keyspace.
@@ -84,7 +97,29 @@ impl Graph {
 
     /// Creates or renames vertex `id`. A new vertex is its own component.
     pub async fn put_vertex(&self, id: i64, name: String) -> Result<Vertex, GraphError> {
-        let _shape = self.shape.0.lock().await;
+        let holder = lease::take(&self.keyspace, SHAPE).await?;
+        let put = self.put_vertex_held(id, name).await;
+        lease::release(&self.keyspace, SHAPE, holder).await;
+        put
+    }
+
+    /// Connects `a` and `b` and returns their (now common) component.
+    pub async fn connect(&self, a: i64, b: i64) -> Result<Component, GraphError> {
+        let holder = lease::take(&self.keyspace, SHAPE).await?;
+        let connected = self.connect_held(a, b).await;
+        lease::release(&self.keyspace, SHAPE, holder).await;
+        connected
+    }
+
+    /// Disconnects `a` and `b` and returns `a`'s component (and `b`'s, if they split).
+    pub async fn disconnect(&self, a: i64, b: i64) -> Result<Vec<Component>, GraphError> {
+        let holder = lease::take(&self.keyspace, SHAPE).await?;
+        let disconnected = self.disconnect_held(a, b).await;
+        lease::release(&self.keyspace, SHAPE, holder).await;
+        disconnected
+    }
+
+    async fn put_vertex_held(&self, id: i64, name: String) -> Result<Vertex, GraphError> {
         let Upserted { vertex, created } =
             self.keyspace.ask(&id, UpsertVertex { id, name }).await??;
         if created {
@@ -93,9 +128,7 @@ impl Graph {
         Ok(vertex)
     }
 
-    /// Connects `a` and `b` and returns their (now common) component.
-    pub async fn connect(&self, a: i64, b: i64) -> Result<Component, GraphError> {
-        let _shape = self.shape.0.lock().await;
+    async fn connect_held(&self, a: i64, b: i64) -> Result<Component, GraphError> {
         let (va, vb) = (self.existing(a).await?, self.existing(b).await?);
         self.edge(a, b, true).await?;
         self.edge(b, a, true).await?;
@@ -108,9 +141,7 @@ impl Graph {
         Ok(component)
     }
 
-    /// Disconnects `a` and `b` and returns `a`'s component (and `b`'s, if they split).
-    pub async fn disconnect(&self, a: i64, b: i64) -> Result<Vec<Component>, GraphError> {
-        let _shape = self.shape.0.lock().await;
+    async fn disconnect_held(&self, a: i64, b: i64) -> Result<Vec<Component>, GraphError> {
         let va = self.existing(a).await?;
         self.existing(b).await?;
         self.edge(a, b, false).await?;

@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod graph;
+pub mod lease;
 pub mod model;
 pub mod partition;
 pub mod watch;
@@ -19,6 +20,7 @@ pub mod web;
 
 use affinity::keyspace::Keyspace;
 
+use crate::lease::{DropLease, LEASES, Lease, TakeLease};
 use crate::model::{Component, Rename, Vertex};
 use crate::partition::{
     COMPONENTS, GetComponent, GetVertex, GraphPartition, SetComponent, SetEdge, SetMembers,
@@ -32,6 +34,7 @@ pub fn keyspace() -> Keyspace<GraphPartition> {
         .partitions(8)
         .state::<i64, Vertex>(VERTICES)
         .state::<i64, Component>(COMPONENTS)
+        .state::<String, Lease>(LEASES)
         .handler(GraphPartition)
         .accept_published::<i64, Rename>()
         // In a cluster, the messages the API sends travel to their partition's master.
@@ -41,4 +44,6 @@ pub fn keyspace() -> Keyspace<GraphPartition> {
         .remote::<SetComponent>()
         .remote::<GetComponent>()
         .remote::<SetMembers>()
+        .remote::<TakeLease>()
+        .remote::<DropLease>()
 }

@@ -15,7 +15,10 @@
 //!   reported;
 //! - a master paused (SIGSTOP) past its session timeout is replaced; resumed, it finds its
 //!   session expired and stops with an error (what it had in flight is refused: Kafka fenced
-//!   its producers); no acknowledged write is lost, and restarted it rejoins and serves them.
+//!   its producers); no acknowledged write is lost, and restarted it rejoins and serves them;
+//! - connects and disconnects sent through every node at once leave every vertex in the right
+//!   component, and every component record right (the `shape` lease serialises them across
+//!   the cluster).
 //!
 //! Needs `SERVICES_KAFKA_BOOTSTRAP` and `SERVICES_ZOOKEEPER_CONNECT` (`dev/services up`);
 //! skipped without them, except under `CI=true`, where that fails.
@@ -28,7 +31,7 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use affinity_client::{Client, ClientError};
-use example_graph::model::{Vertex, VertexData};
+use example_graph::model::{Component, Vertex, VertexData};
 use futures_util::StreamExt;
 
 /// Held by each test for its whole run: each runs three nodes, and the recovery times they
@@ -553,4 +556,114 @@ async fn a_master_paused_past_its_session_stops_and_loses_nothing() {
     nodes[index] = NodeProcess::start(&services, &cluster, &paused, port, dir.path());
     wait_for_masters(&nodes.iter().collect::<Vec<_>>()).await;
     check(&Client::builder(&bases[index]).build().unwrap(), &known).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn shape_changes_through_every_node_at_once_keep_components_right() {
+    let Some(services) = services() else { return };
+    let _alone = ONE_CLUSTER_AT_A_TIME.lock().await;
+    let cluster = unique("shape");
+    let dir = tempfile::tempdir().unwrap();
+    let nodes: Vec<NodeProcess> = ["s1", "s2", "s3"]
+        .iter()
+        .map(|id| NodeProcess::start(&services, &cluster, id, free_port(), dir.path()))
+        .collect();
+    wait_for_masters(&nodes.iter().collect::<Vec<_>>()).await;
+    let clients: Vec<Client> = nodes
+        .iter()
+        .map(|n| {
+            Client::builder(&n.base())
+                .request_timeout(Duration::from_secs(30))
+                .build()
+                .unwrap()
+        })
+        .collect();
+    const VERTICES: u64 = 10;
+    for v in 0..VERTICES {
+        let data = VertexData {
+            name: format!("v{v}"),
+        };
+        let client = &clients[v as usize % clients.len()];
+        client
+            .put::<_, Vertex>(&format!("/vertex/{v}"), &data)
+            .await
+            .unwrap();
+    }
+
+    // In each round, four tasks per node connect or disconnect pairs of the same three
+    // vertices at once: unserialised, their edge writes and their walks of the components
+    // interleave (an edge left on one side, a stale component). After each round every vertex
+    // and component record must be right.
+    let clients = &clients;
+    let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        x
+    };
+    for round in 0..15 {
+        let r = next();
+        let three = [r >> 48, r >> 32, r >> 16].map(|v| v % VERTICES);
+        let changes = (0..4 * clients.len()).map(|c| {
+            let r = next();
+            let (a, b) = (three[(r >> 40) as usize % 3], three[(r >> 20) as usize % 3]);
+            let connect = (r >> 8).is_multiple_of(2);
+            async move {
+                let client = &clients[c % clients.len()];
+                if a == b {
+                    return;
+                }
+                if connect {
+                    let _: Component = client
+                        .post(&format!("/connect/{a}/{b}"), &())
+                        .await
+                        .unwrap();
+                } else {
+                    let _: Vec<Component> = client
+                        .post(&format!("/disconnect/{a}/{b}"), &())
+                        .await
+                        .unwrap();
+                }
+            }
+        });
+        futures_util::future::join_all(changes).await;
+        check_components(&clients[round % clients.len()], VERTICES, round).await;
+    }
+    for node in nodes {
+        node.stop();
+    }
+}
+
+/// Every vertex of `0..vertices` is in the component its edges make (the smallest id
+/// reachable), and that component's record lists exactly the vertices reachable.
+async fn check_components(client: &Client, vertices: u64, round: usize) {
+    let mut all = BTreeMap::new();
+    for v in 0..vertices {
+        let vertex: Vertex = client.get(&format!("/vertex/{v}")).await.unwrap();
+        all.insert(v as i64, vertex);
+    }
+    for (&v, vertex) in &all {
+        let mut members = std::collections::BTreeSet::from([v]);
+        let mut queue = vec![v];
+        while let Some(next) = queue.pop() {
+            for &edge in &all[&next].edges {
+                assert!(
+                    all[&edge].edges.contains(&next),
+                    "round {round}: edge {next}-{edge} is on one side only"
+                );
+                if members.insert(edge) {
+                    queue.push(edge);
+                }
+            }
+        }
+        let id = *members.first().unwrap();
+        assert_eq!(
+            vertex.component, id,
+            "round {round}: vertex {v}'s component"
+        );
+        let component: Component = client.get(&format!("/component/{id}")).await.unwrap();
+        let members: Vec<i64> = members.into_iter().collect();
+        assert_eq!(component.members, members, "round {round}: component {id}");
+    }
 }

@@ -10,9 +10,9 @@
 //! with no timer to tune.
 //!
 //! **Fencing.** Each partition's producer has the transactional id
-//! `affinity-<keyspace>-<partition>`. A new master initialises its transactions with that id,
-//! which makes the broker abort the previous master's open transaction and reject everything
-//! the previous producer sends from then on ([`ChangelogError::Fenced`]). A deposed master can
+//! `affinity-<cluster>.<keyspace>-<partition>`. A new master initialises its transactions with
+//! that id, which makes the broker abort the previous master's open transaction and reject
+//! everything the previous producer sends from then on ([`ChangelogError::Fenced`]). A deposed master can
 //! therefore neither get a write into the log nor acknowledge one: acknowledgements wait for
 //! the commit, and its commits fail.
 //!
