@@ -143,6 +143,8 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
     for p in 0..PARTITIONS {
         assert_eq!(ks_b.role(p), Some(Role::Standby), "b is a standby of {p}");
         assert!(ks_a.epoch(p) > 0, "a's mastership of {p} has an epoch");
+        assert!(ks_a.last_catch_up(p).is_some(), "a caught up to master {p}");
+        assert_eq!(ks_b.last_catch_up(p), None, "b has not mastered {p}");
     }
 
     // The nodes share the cluster's registry: a schema has one id on both.
@@ -239,6 +241,9 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
             ks_b.epoch(p) > epochs[p as usize],
             "the new master's epoch is greater"
         );
+        // b tailed the log as a standby: it caught up with little or nothing left to read.
+        let caught_up = ks_b.last_catch_up(p).expect("b caught up to master");
+        assert!(caught_up.records <= 100, "{caught_up:?}");
     }
     for (i, key) in keys.iter().enumerate() {
         assert_eq!(

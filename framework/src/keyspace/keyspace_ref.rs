@@ -12,7 +12,9 @@ use super::forward::Routed;
 use super::remote::RemoteMessages;
 use super::{AskError, DynKeyspace, KeyObserver, KeyWatch, Listener, PublishFn};
 use crate::coordinator::Assignment;
-use crate::partition::{Context, Handler, Handles, Message, PartitionHandle, Replica, Role};
+use crate::partition::{
+    CatchUp, Context, Handler, Handles, Message, PartitionHandle, Replica, Role,
+};
 use crate::partitioner::Partitioner;
 use crate::peer::{Peers, RequestBody, Tell};
 use crate::state::{StateChange, StateDef, StateError, type_pair};
@@ -141,6 +143,15 @@ impl<H: Handler> KeyspaceRef<H> {
     /// measured: 0 for a master, `None` when not known yet (or no such partition).
     pub fn lag(&self, partition: u32) -> Option<u64> {
         self.handle(partition).ok().and_then(|h| h.status().lag())
+    }
+
+    /// The last time this node's replica of `partition` caught up with its changelog to serve
+    /// as master (after fencing the previous one): records read and how long that took.
+    /// `None` if it has not been master (or no such partition, or embedded mode).
+    pub fn last_catch_up(&self, partition: u32) -> Option<CatchUp> {
+        self.handle(partition)
+            .ok()
+            .and_then(|h| h.status().catch_up())
     }
 
     /// Sends `message` to the partition that owns `key` and waits for the handler's reply.

@@ -11,8 +11,8 @@ use super::KeyspaceError;
 use crate::changelog::{
     ChangelogError, Clients, KafkaWriter, MAX_RECORD, Reader, TopicSpec, catch_up, ensure_topics,
 };
-use crate::partition::Pipeline;
 use crate::partition::core::PartitionCore;
+use crate::partition::{CatchUp, Pipeline};
 use crate::state::StateDef;
 
 /// How long the read-back of a changelog may go without a record or the end of the log.
@@ -85,15 +85,16 @@ pub(crate) fn fence(
 }
 
 /// Makes `core` the master of its partition's changelog: waits for `fencing` (see
-/// [`fence`]), reads the log from the store's checkpoints to its end, and attaches the writer. Returns how many records were read back,
-/// and the core — also when it fails (unless the read-back itself died, which takes the core
-/// with it), so a standby that could not take over stays a standby.
+/// [`fence`]), reads the log from the store's checkpoints to its end, and attaches the
+/// writer. Returns what it read back, and the core — also when it fails (unless the read-back
+/// itself died, which takes the core with it), so a standby that could not take over stays a
+/// standby.
 pub(crate) async fn promote(
     keyspace: &str,
     topics: Arc<[String]>,
     mut core: PartitionCore,
     fencing: Fencing,
-) -> (Option<PartitionCore>, Result<u64, KeyspaceError>) {
+) -> (Option<PartitionCore>, Result<CatchUp, KeyspaceError>) {
     let partition = core.partition;
     let fail = |source| KeyspaceError::Changelog {
         keyspace: keyspace.to_owned(),
@@ -128,6 +129,7 @@ pub(crate) async fn promote(
         (core, replayed)
     })
     .await;
+    let took = started.elapsed();
     let (mut core, replayed) = match read {
         Ok((core, Ok(replayed))) => (core, replayed),
         Ok((core, Err(error))) => return (Some(core), Err(fail(error))),
@@ -137,11 +139,15 @@ pub(crate) async fn promote(
         keyspace,
         partition,
         replayed,
-        seconds = started.elapsed().as_secs_f64(),
+        seconds = took.as_secs_f64(),
         "changelog read back"
     );
     let states = topics.len();
     let writer = KafkaWriter::new(producer, topics, partition, id, MAX_RECORD);
     core.attach(Pipeline::new(Box::new(writer), states));
-    (Some(core), Ok(replayed))
+    let caught_up = CatchUp {
+        records: replayed,
+        took,
+    };
+    (Some(core), Ok(caught_up))
 }

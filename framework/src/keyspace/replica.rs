@@ -208,8 +208,8 @@ async fn master<H: Handler>(
         },
         mailbox,
     };
-    if let Ok(records) = &promoted {
-        env.status.add_replayed(*records);
+    if let Ok(caught_up) = &promoted {
+        env.status.caught_up(*caught_up);
     }
     if promoted.is_err() || !mastership.is_held() {
         if let Err(error) = env.coordinator.resign(&env.keyspace, env.partition).await {

@@ -36,6 +36,10 @@ impl<H: Handler> KeyspaceRef<H> {
                         "epoch": status.epoch(),
                         "lag": status.lag(),
                         "replayed": status.replayed(),
+                        "catch_up": status.catch_up().map(|c| json!({
+                            "records": c.records,
+                            "ms": c.took.as_secs_f64() * 1000.0,
+                        })),
                     }),
                 };
                 json!({

@@ -23,4 +23,4 @@ pub(crate) use handle::{MasterWatch, NO_MASTER_WAIT, PartitionHandle, Replica, R
 pub use handler::{Handler, Handles, Message, StateOnly};
 pub(crate) use pipeline::Pipeline;
 pub(crate) use status::ReplicaStatus;
-pub use status::Role;
+pub use status::{CatchUp, Role};

@@ -2,9 +2,13 @@
 //! replica's supervisor (which sets it), the partition's handle (which routes by it) and
 //! `/cluster` (which shows it).
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use tokio::sync::watch;
+
+use crate::sync::lock;
 
 /// The role of this node's replica of a partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +35,16 @@ impl Role {
     }
 }
 
+/// The last catch-up of a replica becoming master: what it read from the changelog after
+/// fencing the previous master, before it served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatchUp {
+    /// Records read into the store.
+    pub records: u64,
+    /// How long reading them to the end of the log took.
+    pub took: Duration,
+}
+
 /// What this node's replica of a partition is doing: its role, the epoch of its mastership,
 /// and (as a standby) how far it is behind the log.
 #[derive(Debug)]
@@ -41,6 +55,8 @@ pub(crate) struct ReplicaStatus {
     lag: AtomicU64,
     /// Records read from the log into the store (by the standby's tail and at promotions).
     replayed: AtomicU64,
+    /// The last catch-up, if the replica has been master.
+    catch_up: Mutex<Option<CatchUp>>,
 }
 
 impl ReplicaStatus {
@@ -51,6 +67,7 @@ impl ReplicaStatus {
             epoch: AtomicU64::new(0),
             lag: AtomicU64::new(0),
             replayed: AtomicU64::new(0),
+            catch_up: Mutex::new(None),
         }
     }
 
@@ -80,6 +97,17 @@ impl ReplicaStatus {
 
     pub(crate) fn add_replayed(&self, records: u64) {
         self.replayed.fetch_add(records, Ordering::AcqRel);
+    }
+
+    /// The last catch-up before serving as master, if any.
+    pub(crate) fn catch_up(&self) -> Option<CatchUp> {
+        *lock(&self.catch_up)
+    }
+
+    /// Records a catch-up (and counts its records as replayed).
+    pub(crate) fn caught_up(&self, catch_up: CatchUp) {
+        self.add_replayed(catch_up.records);
+        *lock(&self.catch_up) = Some(catch_up);
     }
 
     pub(crate) fn epoch(&self) -> u64 {
