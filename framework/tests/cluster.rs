@@ -93,6 +93,11 @@ async fn read(ks: &KeyspaceRef<Counters>, key: &str) -> Result<Option<i64>, AskE
 
 /// The JSON body of `GET path` on `node`.
 async fn get_json(node: &RunningNode, path: &str) -> serde_json::Value {
+    serde_json::from_str(&get(node, path).await).unwrap()
+}
+
+/// The body of `GET path` on `node`, which must answer 200.
+async fn get(node: &RunningNode, path: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(node.local_addr())
         .await
@@ -109,7 +114,16 @@ async fn get_json(node: &RunningNode, path: &str) -> serde_json::Value {
     .unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
     assert!(head.starts_with("HTTP/1.0 200"), "{head}");
-    serde_json::from_str(body).unwrap()
+    body.to_owned()
+}
+
+/// How many keys `node` follows for other nodes' subscribers, as its `/metrics` says.
+async fn watches_served(node: &RunningNode) -> f64 {
+    let metrics = get(node, "/metrics").await;
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("affinity_peer_watches "))
+        .map_or(0.0, |v| v.trim().parse().unwrap())
 }
 
 /// Waits (bounded) until `done` holds.
@@ -381,6 +395,40 @@ async fn replicas_follow_the_assignment_as_nodes_join_and_leave() {
         assert!(seen.offset > last);
         last = seen.offset;
     }
+    assert_eq!(watches_served(&b).await, 1.0, "b follows the key for a");
+
+    // An observer that does not keep up gets the changes it missed, in order, up to the last
+    // (deltas, or the latest value once they are out of reach).
+    for _ in 0..20 {
+        add(&ks_b, watched, 1).await.unwrap();
+    }
+    let mut value = start + 3;
+    while value < start + 23 {
+        let seen = next(&mut observer).await;
+        let now = seen.value.unwrap();
+        assert!(now > value && seen.offset > last, "{now} after {value}");
+        (value, last) = (now, seen.offset);
+    }
+    assert_eq!(value, start + 23);
+
+    // Another observer of the key, dropped: its watch on b ends.
+    let other = ks_a
+        .observe::<String, i64>("counts", watched)
+        .await
+        .unwrap();
+    eventually(
+        "b follows the key twice",
+        Duration::from_secs(10),
+        async || watches_served(&b).await == 2.0,
+    )
+    .await;
+    drop(other);
+    eventually(
+        "the dropped observer's watch ends",
+        Duration::from_secs(10),
+        async || watches_served(&b).await == 1.0,
+    )
+    .await;
 
     // b leaves: its partition comes back to a, which reopens its store where it left it and
     // catches up with what b wrote. The observer follows the key to a's new replica.
@@ -395,12 +443,12 @@ async fn replicas_follow_the_assignment_as_nodes_join_and_leave() {
     let seen = next(&mut observer).await;
     assert_eq!(
         seen.value,
-        Some(start + 13),
+        Some(start + 33),
         "the first change after the move, with nothing in between"
     );
     assert!(seen.offset > last);
     // The test below adds 1 to every key.
-    add(&ks_a, watched, -13).await.unwrap();
+    add(&ks_a, watched, -33).await.unwrap();
     drop(observer);
     for (i, key) in keys.iter().enumerate() {
         assert_eq!(

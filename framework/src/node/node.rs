@@ -22,7 +22,7 @@ use crate::keyspace::{Keyspace, Keyspaces};
 use crate::live::{LiveContext, LiveLimits, LiveMetrics};
 use crate::metrics::{HttpMetrics, Metrics};
 use crate::partition::Handler;
-use crate::peer::{PeerServer, Peers};
+use crate::peer::{PeerMetrics, PeerServer, Peers};
 use crate::registry::{FileRegistry, REGISTRY_DIR, ZookeeperRegistry, schema_routes};
 
 /// A node: keyspaces, an HTTP router, a configuration (DESIGN.md §3).
@@ -214,11 +214,13 @@ impl Node {
                 .map_err(NodeError::DuplicateKeyspace)?;
         }
         let keyspaces = Arc::new(keyspaces);
+        let metrics = Metrics::new();
         if let (Some(listener), Some(cluster)) = (peer_listener, &cluster) {
             let server = Arc::new(PeerServer {
                 cluster: config.cluster.name.clone(),
                 local: cluster.coordinator.local().id.to_string(),
                 keyspaces: keyspaces.clone(),
+                metrics: PeerMetrics::register(&metrics)?,
             });
             tracker.spawn(server.run(listener, stop.child_token(), tracker.clone()));
         }
@@ -226,7 +228,6 @@ impl Node {
         for (schema, id) in schema_ids {
             gateway.set_schema_id(schema, SchemaId(id));
         }
-        let metrics = Metrics::new();
         let readiness = Readiness::new();
         let http_stop = CancellationToken::new();
         let live = Arc::new(LiveContext {

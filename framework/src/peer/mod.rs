@@ -44,6 +44,7 @@
 
 mod frame;
 mod link;
+mod metrics;
 mod peers;
 mod server;
 mod watch;
@@ -51,6 +52,7 @@ mod watching;
 mod wire;
 
 pub(crate) use frame::{Code, Done, Message, Outcome, Publish, Refused, RequestBody, Tell, Watch};
+pub(crate) use metrics::PeerMetrics;
 pub(crate) use peers::Peers;
 pub(crate) use server::PeerServer;
 pub(crate) use watch::{RemoteWatch, WatchEnded};

@@ -22,7 +22,7 @@ use tokio_util::task::TaskTracker;
 
 use super::frame::{Code, Hello, Outcome, Refused, Reply, Request, Welcome};
 use super::watching::Watches;
-use super::{PROTOCOL, wire};
+use super::{PROTOCOL, PeerMetrics, wire};
 use crate::keyspace::Keyspaces;
 
 /// How many requests of one connection may be served at once.
@@ -42,6 +42,7 @@ pub(crate) struct PeerServer {
     pub(crate) cluster: String,
     pub(crate) local: String,
     pub(crate) keyspaces: Arc<Keyspaces>,
+    pub(crate) metrics: PeerMetrics,
 }
 
 impl PeerServer {
@@ -109,7 +110,12 @@ impl PeerServer {
         let watches_stop = stop.child_token();
         // Every watch ends with the connection, however it ends.
         let _watches_end = watches_stop.clone().drop_guard();
-        let watches = Watches::new(replies.clone(), watches_stop.clone(), tracker.clone());
+        let watches = Watches::new(
+            replies.clone(),
+            watches_stop.clone(),
+            tracker.clone(),
+            self.metrics.watches.clone(),
+        );
         let writer = write_replies(write, queue);
         tokio::pin!(writer);
         let reader = async {

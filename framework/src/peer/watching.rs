@@ -14,6 +14,7 @@ use super::frame::{Code, Items, Outcome, Refused, Reply, Request, RequestBody, W
 use super::watch::wire_item;
 use crate::feed::FeedItem;
 use crate::keyspace::{DynKeyspace, Keyspaces};
+use crate::metrics::Gauge;
 use crate::sync::lock;
 
 /// How many keys one connection's node may follow here at once.
@@ -37,20 +38,25 @@ pub(super) struct Watches {
     /// Cancelled when the connection ends.
     stop: CancellationToken,
     tracker: TaskTracker,
+    /// Counts the watches being served, on every connection.
+    served: Gauge,
 }
 
 impl Watches {
-    /// The watches of a connection whose replies go to `replies`; they end with `stop`.
+    /// The watches of a connection whose replies go to `replies`; they end with `stop`, and
+    /// `served` counts them.
     pub(super) fn new(
         replies: mpsc::Sender<Reply>,
         stop: CancellationToken,
         tracker: TaskTracker,
+        served: Gauge,
     ) -> Watches {
         Watches {
             entries: Arc::default(),
             replies,
             stop,
             tracker,
+            served,
         }
     }
 
@@ -139,7 +145,8 @@ impl Watches {
             credit,
             replies: self.replies.clone(),
         };
-        let entries = self.entries.clone();
+        let (entries, gauge) = (self.entries.clone(), self.served.clone());
+        gauge.inc();
         self.tracker.spawn(async move {
             let replies = served.replies.clone();
             let outcome = tokio::select! {
@@ -147,6 +154,7 @@ impl Watches {
                 outcome = served.run(keyspace) => outcome,
             };
             lock(&entries).remove(&id);
+            gauge.dec();
             // Best effort, never waiting: after a `Cancel` nobody wants it, and a node that
             // stops tells the watchers that still listen to follow their keys elsewhere.
             let _ = replies.try_send(Reply { id, outcome });
