@@ -12,6 +12,7 @@ use super::{
     Assignment, Coordinator, CoordinatorError, CoordinatorStatus, KeyspaceSpec, MasterInfo,
     Mastership, Member, Members, assign,
 };
+use crate::sync::lock;
 
 /// The coordinator of a node that runs alone, in process: the node is the only member, holds
 /// every replica and masters every partition it campaigns for. Each partition's epoch starts
@@ -58,7 +59,7 @@ impl EmbeddedCoordinator {
 
     fn keyspaces(&self) -> MutexGuard<'_, HashMap<String, KeyspaceState>> {
         // Every change below is made after its checks: a poisoned lock guards a consistent map.
-        self.keyspaces.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.keyspaces)
     }
 
     fn declare(

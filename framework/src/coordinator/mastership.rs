@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use super::Member;
+use crate::sync::lock;
 
 /// Who masters a partition, for routing: the member (with its addresses) and its epoch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,7 +37,7 @@ impl Lease {
     /// Moves the end to `until` (never backwards).
     pub(crate) fn extend(&self, until: Instant) {
         if let Some(end) = &self.0 {
-            let mut end = end.lock().unwrap_or_else(|p| p.into_inner());
+            let mut end = lock(end);
             if until > *end {
                 *end = until;
             }
@@ -45,9 +46,7 @@ impl Lease {
 
     /// When the lease runs out (`None`: never).
     pub(crate) fn end(&self) -> Option<Instant> {
-        self.0
-            .as_ref()
-            .map(|end| *end.lock().unwrap_or_else(|p| p.into_inner()))
+        self.0.as_ref().map(|end| *lock(end))
     }
 
     /// Whether the lease still runs now.

@@ -47,6 +47,9 @@ pub(crate) trait DynKeyspace: Send + Sync + 'static {
         held: Option<u64>,
     ) -> BoxFuture<'a, Result<Source, ObserveError>>;
 
+    /// The partition of the key with Avro encoding `key`.
+    fn partition_of(&self, key: &[u8]) -> u32;
+
     /// A feed of a key that another node's subscriber watches, from this node's replica of
     /// `partition` if it has one; otherwise the refusal to send back.
     fn watch_here<'a>(
@@ -111,6 +114,10 @@ impl<H: Handler> DynKeyspace for KeyspaceRef<H> {
         watch: &'a Watch,
     ) -> BoxFuture<'a, Result<FeedReader, Outcome>> {
         Box::pin(self.serve_watch(partition, watch))
+    }
+
+    fn partition_of(&self, key: &[u8]) -> u32 {
+        self.inner.partitioner.partition(key)
     }
 
     fn publish<'a>(

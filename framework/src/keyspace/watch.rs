@@ -40,6 +40,7 @@ pub(crate) struct KeyWatch {
     keyspace: Arc<dyn DynKeyspace>,
     state: String,
     key: Vec<u8>,
+    partition: u32,
     source: Source,
 }
 
@@ -52,10 +53,12 @@ impl KeyWatch {
         held: Option<u64>,
     ) -> Result<KeyWatch, ObserveError> {
         let source = keyspace.source(&state, &key, held).await?;
+        let partition = keyspace.partition_of(&key);
         Ok(KeyWatch {
             keyspace,
             state,
             key,
+            partition,
             source,
         })
     }
@@ -94,12 +97,23 @@ impl KeyWatch {
                     }
                 },
             };
-            let lost_at = *lost_at.get_or_insert_with(Instant::now);
+            // A source that ends again before giving anything: wait a little, and not forever.
+            match lost_at {
+                Some(at) if at.elapsed() >= FOLLOW_AGAIN_FOR => {
+                    return Err(AskError::NoMaster {
+                        partition: self.partition,
+                    }
+                    .into());
+                }
+                Some(_) => tokio::time::sleep(RETRY_PAUSE).await,
+                None => {}
+            }
+            let since = *lost_at.get_or_insert_with(Instant::now);
             tracing::debug!(
                 keyspace = %self.keyspace.name(), state = %self.state, %why,
                 "a followed key's source went away; following it again"
             );
-            self.source = self.again(held, lost_at).await?;
+            self.source = self.again(held, since).await?;
         }
     }
 

@@ -15,6 +15,7 @@ use super::link::{self, LINK_QUEUE, LinkEnv, Outgoing, Waiter};
 use super::watch::RemoteWatch;
 use super::{LinkError, PROTOCOL};
 use crate::coordinator::{Member, MemberId};
+use crate::sync::lock;
 
 /// The link to one member, as last known: a member that comes back at another address gets a
 /// new link.
@@ -133,7 +134,7 @@ impl Peers {
 
     /// The queue of the link to `member`, made (or remade, for a new address) if needed.
     fn link(&self, member: &Member) -> mpsc::Sender<Outgoing> {
-        let mut links = self.links.lock().unwrap_or_else(|p| p.into_inner());
+        let mut links = lock(&self.links);
         if let Some(link) = links.get(&member.id)
             && link.peer == member.peer
             && !link.requests.is_closed()

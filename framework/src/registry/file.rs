@@ -14,6 +14,7 @@ use affinity_avro::{
 use super::FileRegistryError;
 use super::journal::{Journal, StoredRecord};
 use super::op::Op;
+use crate::sync::lock;
 
 /// The name of the registry's directory inside a node's data directory.
 pub const REGISTRY_DIR: &str = "registry";
@@ -175,7 +176,7 @@ fn now<T>(mut future: RegistryFuture<'_, T>) -> Result<T, RegistryError> {
 impl Inner {
     fn journal(&self) -> MutexGuard<'_, Journal> {
         // The journal's state is updated only after each fallible step.
-        self.journal.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.journal)
     }
 
     /// Appends `op`, then applies it with `apply`; if applying fails the record is cut off

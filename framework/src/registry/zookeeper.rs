@@ -13,6 +13,7 @@ use affinity_avro::{
 use zookeeper_client as zk;
 
 use super::op::Op;
+use crate::sync::lock;
 
 /// How often a change is retried when other writers keep appending first.
 const ATTEMPTS: usize = 64;
@@ -160,7 +161,7 @@ impl ZookeeperRegistry {
 impl Inner {
     fn local(&self) -> MutexGuard<'_, Local> {
         // `apply` changes the state only after its fallible steps.
-        self.local.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.local)
     }
 
     async fn bounded<T>(
@@ -289,7 +290,7 @@ impl Inner {
         let deleted = Mutex::new(Vec::new());
         self.change(|local| {
             let versions = now(local.memory.versions(subject))?;
-            *deleted.lock().unwrap_or_else(|p| p.into_inner()) = versions;
+            *lock(&deleted) = versions;
             Ok(Some(Op::DeleteSubject {
                 subject: subject.to_owned(),
             }))
