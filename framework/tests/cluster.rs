@@ -161,12 +161,18 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
         assert_eq!(ks_b.last_catch_up(p), None, "b has not mastered {p}");
     }
 
-    // The nodes share the cluster's registry: a schema has one id on both.
+    // The nodes share the cluster's registry: a schema has one id on both, under the state's
+    // subject and under its changelog topic's (Confluent's TopicNameStrategy).
     let subject = format!("{name}-counts-value");
-    assert_eq!(
-        a.registry().latest(&subject).await.unwrap().id,
-        b.registry().latest(&subject).await.unwrap().id
-    );
+    let id = a.registry().latest(&subject).await.unwrap().id;
+    assert_eq!(b.registry().latest(&subject).await.unwrap().id, id);
+    let topic = affinity::changelog::topic_name(&cluster, &name, "counts");
+    let by_topic = b
+        .registry()
+        .latest(&format!("{topic}-value"))
+        .await
+        .unwrap();
+    assert_eq!(by_topic.id, id);
 
     // `/cluster` on b: a masters each partition, both hold a replica, b's is a standby.
     let view = get_json(&b, "/cluster").await;

@@ -5,8 +5,9 @@
 //!   (`compact,delete` with `retention.ms` = the TTL when the state has one), with the
 //!   keyspace's partition count: created when missing, checked when present ([`topic_name`]).
 //! - **Records.** Keys and values in the Confluent wire format (`0x00`, 4-byte schema id,
-//!   Avro body) with the schemas registered in the cluster's registry under
-//!   `<keyspace>-<state>-key`/`-value`; a deletion is a tombstone; the record timestamp is the
+//!   Avro body) with the schemas registered in the cluster's registry under `<topic>-key`/
+//!   `<topic>-value` and (the same ids) `<keyspace>-<state>-key`/`-value`; a deletion is a
+//!   tombstone; the record timestamp is the
 //!   value's event time. A record goes to the partition that owns its key, explicitly.
 //! - **Writes.** A partition master appends its handlers' writes and applies each to its
 //!   store only once the log has it, with the record's offset as the checkpoint in the same

@@ -23,12 +23,10 @@ const ADMIN_TIMEOUT: Duration = Duration::from_secs(30);
 /// would write into each other's and fence each other's masters). The dot cannot appear in a
 /// cluster or keyspace name, so no two triples make one topic.
 ///
-/// The state's schemas are registered under `<keyspace>-<state>-key`/`-value` (see
-/// `StateSpec::subjects`), not under `<topic>-…` as Confluent's TopicNameStrategy would name
-/// them (DESIGN.md §5 says `<topic>-…`): the registry is the cluster's own already, and one
-/// subject rule in both modes is what lets clients (the browser client among them) name a
-/// state's subjects without knowing the cluster. Confluent deserializers find schemas by the
-/// id in each record and are not affected.
+/// The state's schemas are registered under the topic's subjects, `<topic>-key`/`-value`, as
+/// Confluent's TopicNameStrategy names them (DESIGN.md §5), and, with the same ids, under
+/// `<keyspace>-<state>-key`/`-value`: those are the subjects clients (the browser client among
+/// them) name in both modes, without knowing the cluster; the registry is the cluster's own.
 pub fn topic_name(cluster: &str, keyspace: &str, state: &str) -> String {
     format!("{cluster}.{keyspace}-{state}")
 }

@@ -13,8 +13,9 @@ pub(crate) const PUBLISHED: &str = "published";
 /// `<keyspace>-published-key` and `<keyspace>-published-value`.
 ///
 /// Confluent's TopicNameStrategy names a topic's subjects `<topic>-key` and `<topic>-value`,
-/// and a state's subjects follow it for the name `<keyspace>-<state>` (its changelog topic in
-/// Kafka mode also carries the cluster's name, see [`topic_name`](crate::changelog::topic_name)).
+/// and a state's subjects follow it for the name `<keyspace>-<state>` (in Kafka mode also for
+/// its changelog topic, which carries the cluster's name: see
+/// [`topic_name`](crate::changelog::topic_name)).
 /// Published messages are the keyspace's inbound stream, as if it were a topic named
 /// `<keyspace>-published` keyed like the states it writes: the same naming puts them beside the
 /// state subjects in the registry (`GET /schemas/subjects`), lets a standard Confluent client

@@ -116,7 +116,8 @@ impl<H: Handler> Keyspace<H> {
             .unwrap_or(self.partitions);
         let mut states = Vec::with_capacity(self.states.len());
         for spec in self.states {
-            let schemas = register(&self.name, &spec, env.registry).await?;
+            let topic = env.cluster.map(|c| c.clients.topic(&self.name, &spec.name));
+            let schemas = register(&self.name, &spec, topic.as_deref(), env.registry).await?;
             states.push(StateDef { spec, schemas });
         }
         if let Some(schemas) = self.publish_schemas {
@@ -256,9 +257,15 @@ impl<H: Handler> Keyspace<H> {
 
 /// Registers a state's key and value schemas and loads every earlier value schema of its
 /// subject, so values written by earlier versions of the application still read.
+///
+/// In Kafka mode the schemas are registered under the changelog `topic`'s subjects too
+/// (`<topic>-key`, `<topic>-value`, Confluent's TopicNameStrategy, with the same ids), so that
+/// Confluent tools find them by the topic; the state's own subjects (`<keyspace>-<state>-…`)
+/// are the ones clients use in both modes (see [`topic_name`](crate::changelog::topic_name)).
 async fn register(
     keyspace: &str,
     spec: &StateSpec,
+    topic: Option<&str>,
     registry: &dyn SchemaRegistry,
 ) -> Result<StateSchemas, KeyspaceError> {
     let fail = |source| KeyspaceError::Registry {
@@ -275,6 +282,14 @@ async fn register(
         .register(&value_subject, spec.value_schema)
         .await
         .map_err(fail)?;
+    if let Some(topic) = topic {
+        for (suffix, schema) in [("key", spec.key_schema), ("value", spec.value_schema)] {
+            registry
+                .register(&format!("{topic}-{suffix}"), schema)
+                .await
+                .map_err(fail)?;
+        }
+    }
     let mut schemas = StateSchemas {
         key_id: key_id.0,
         value_id: value_id.0,

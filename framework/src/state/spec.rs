@@ -79,8 +79,8 @@ impl StateSpec {
     }
 
     /// The registry subjects of the key and value schemas: `<keyspace>-<state>-key` and
-    /// `-value`, in both modes (in Kafka mode the changelog topic also carries the cluster's
-    /// name, see [`topic_name`](crate::changelog::topic_name) for why the subjects do not).
+    /// `-value`, in both modes (in Kafka mode they are also registered under the changelog
+    /// topic's subjects, see [`topic_name`](crate::changelog::topic_name)).
     pub(crate) fn subjects(&self, keyspace: &str) -> (String, String) {
         let topic = format!("{keyspace}-{}", self.name);
         (format!("{topic}-key"), format!("{topic}-value"))
