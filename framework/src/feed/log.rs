@@ -9,6 +9,18 @@ use super::FeedItem;
 /// How many recent deltas a key keeps for observers that fall behind or resume.
 pub(crate) const HISTORY: usize = 32;
 
+/// How far the replica that keeps a feed has applied its state's log, for
+/// [`FeedLog::since`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Applied {
+    /// The offset of the last record of the state's log applied (of the partition's local
+    /// sequence in embedded mode).
+    pub(crate) offset: u64,
+    /// Whether observers may hold offsets this replica has not reached: in Kafka mode,
+    /// where another replica may be ahead of this one (a standby tails the log).
+    pub(crate) may_lag: bool,
+}
+
 /// The latest state of an observed key, and the deltas that led to it, newest last.
 ///
 /// Written only by the partition actor, right after a write commits; read by observers, which
@@ -76,11 +88,20 @@ impl FeedLog {
     /// What an observer holding the state at `held` needs to reach the latest state, in order:
     /// nothing if it is current; the deltas after `held` when the history still has all of
     /// them; otherwise the latest state alone (coalescing whatever it missed).
-    pub(crate) fn since(&self, held: Option<u64>) -> Vec<FeedItem> {
+    ///
+    /// An observer may hold an offset past the latest change of the key (it got it from
+    /// another replica, or from the key's feed before it was last idle). Up to `applied`, the
+    /// key did not change after its latest value, so the observer is current. Beyond it, the
+    /// observer is ahead of this replica: where that can be ([`Applied::may_lag`]) it is sent
+    /// nothing until the key changes here, rather than a value older than the one it has;
+    /// where it cannot (embedded mode: the offset is from a store that was since wiped) it
+    /// gets the latest state, to start over.
+    pub(crate) fn since(&self, held: Option<u64>, applied: Applied) -> Vec<FeedItem> {
         let Some(held) = held else {
             return vec![self.latest.clone()];
         };
-        if held == self.latest.offset() {
+        let latest = self.latest.offset();
+        if held == latest || (held > latest && (held <= applied.offset || applied.may_lag)) {
             return Vec::new();
         }
         let start = self
@@ -97,6 +118,12 @@ impl FeedLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A replica that has applied everything the tests write.
+    const AT: Applied = Applied {
+        offset: 100,
+        may_lag: false,
+    };
 
     fn snap(offset: u64) -> FeedItem {
         FeedItem::Snapshot {
@@ -121,11 +148,15 @@ mod tests {
             Bytes::from_static(&[5]),
             Some(Bytes::from_static(b"d5")),
         );
-        assert_eq!(log.since(Some(5)), vec![]);
-        let offsets: Vec<u64> = log.since(Some(1)).iter().map(FeedItem::offset).collect();
+        assert_eq!(log.since(Some(5), AT), vec![]);
+        let offsets: Vec<u64> = log
+            .since(Some(1), AT)
+            .iter()
+            .map(FeedItem::offset)
+            .collect();
         assert_eq!(offsets, [2, 5]);
         assert!(matches!(
-            log.since(Some(2))[..],
+            log.since(Some(2), AT)[..],
             [FeedItem::Delta {
                 offset: 5,
                 base_offset: 2,
@@ -133,8 +164,8 @@ mod tests {
             }]
         ));
         // An offset the history does not know gets the latest snapshot.
-        assert_eq!(log.since(Some(3)), vec![snap(5)]);
-        assert_eq!(log.since(None), vec![snap(5)]);
+        assert_eq!(log.since(Some(3), AT), vec![snap(5)]);
+        assert_eq!(log.since(None, AT), vec![snap(5)]);
     }
 
     #[test]
@@ -147,14 +178,17 @@ mod tests {
             Some(Bytes::from_static(b"d")),
         );
         log.push_deleted(3);
-        assert_eq!(log.since(Some(1)), vec![FeedItem::Deleted { offset: 3 }]);
+        assert_eq!(
+            log.since(Some(1), AT),
+            vec![FeedItem::Deleted { offset: 3 }]
+        );
         log.push_value(
             4,
             1,
             Bytes::from_static(&[4]),
             Some(Bytes::from_static(b"d")),
         );
-        assert_eq!(log.since(Some(3)), vec![snap(4)]);
+        assert_eq!(log.since(Some(3), AT), vec![snap(4)]);
         // A new schema id cannot be reached by a delta either.
         log.push_value(
             6,
@@ -163,13 +197,29 @@ mod tests {
             Some(Bytes::from_static(b"d")),
         );
         assert!(matches!(
-            log.since(Some(4))[..],
+            log.since(Some(4), AT)[..],
             [FeedItem::Snapshot {
                 offset: 6,
                 schema_id: 2,
                 ..
             }]
         ));
+    }
+
+    #[test]
+    fn an_observer_ahead_of_the_key_is_current_or_waits() {
+        let mut log = FeedLog::new(snap(5));
+        let at = |offset, may_lag| Applied { offset, may_lag };
+        // The key did not change between 5 and what the replica applied: current.
+        assert_eq!(log.since(Some(8), at(10, false)), vec![]);
+        assert_eq!(log.since(Some(8), at(10, true)), vec![]);
+        // Ahead of a replica that may lag (Kafka mode): nothing older than what it holds.
+        assert_eq!(log.since(Some(12), at(10, true)), vec![]);
+        // Ahead of a replica that cannot lag (embedded mode, a wiped store): start over.
+        assert_eq!(log.since(Some(12), at(10, false)), vec![snap(5)]);
+        // Once the key changes here, the observer gets the new value.
+        log.push_value(13, 1, Bytes::from_static(&[13]), None);
+        assert_eq!(log.since(Some(12), at(13, true)), vec![snap(13)]);
     }
 
     #[test]
@@ -185,9 +235,9 @@ mod tests {
         }
         assert_eq!(log.history.len(), HISTORY);
         assert!(matches!(
-            log.since(Some(0))[..],
+            log.since(Some(0), AT)[..],
             [FeedItem::Snapshot { .. }]
         ));
-        assert_eq!(log.since(Some(10)).len(), HISTORY);
+        assert_eq!(log.since(Some(10), AT).len(), HISTORY);
     }
 }

@@ -1,9 +1,11 @@
 //! [`FeedReader`]: one observer's view of one key.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
+use super::log::Applied;
 use super::{FeedItem, FeedLog};
 
 /// Follows one key of one state: what changed since the offset the observer holds, and a way to
@@ -17,23 +19,37 @@ use super::{FeedItem, FeedLog};
 pub struct FeedReader {
     log: Arc<Mutex<FeedLog>>,
     notify: watch::Receiver<u64>,
+    /// How far the replica has applied the state's log.
+    applied: Arc<AtomicU64>,
+    may_lag: bool,
 }
 
 impl FeedReader {
-    pub(crate) fn new(log: Arc<Mutex<FeedLog>>, notify: watch::Receiver<u64>) -> Self {
-        FeedReader { log, notify }
+    pub(crate) fn new(
+        log: Arc<Mutex<FeedLog>>,
+        notify: watch::Receiver<u64>,
+        applied: Arc<AtomicU64>,
+        may_lag: bool,
+    ) -> Self {
+        FeedReader {
+            log,
+            notify,
+            applied,
+            may_lag,
+        }
     }
 
     /// What brings an observer holding the state at `held` (`None`: nothing) to the latest
     /// state, in order; empty when it is current.
     pub fn since(&mut self, held: Option<u64>) -> Vec<FeedItem> {
         self.notify.borrow_and_update();
-        match self.log.lock() {
-            Ok(log) => log.since(held),
-            // A panic while the actor held the lock leaves the log as it was before the push
-            // (pushes do not unwind half-way), so its content is still usable.
-            Err(poisoned) => poisoned.into_inner().since(held),
-        }
+        let applied = Applied {
+            offset: self.applied.load(Ordering::Acquire),
+            may_lag: self.may_lag,
+        };
+        // A panic while the actor held the lock leaves the log as it was before the push
+        // (pushes do not unwind half-way), so its content is still usable.
+        crate::sync::lock(&self.log).since(held, applied)
     }
 
     /// Waits until the key changes after the last [`since`](Self::since); `false` once the

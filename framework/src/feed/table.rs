@@ -1,6 +1,7 @@
 //! [`Feeds`]: the partition actor's table of observed keys.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,17 +26,30 @@ struct Feed {
 #[derive(Default)]
 pub(crate) struct Feeds {
     by_key: HashMap<Vec<u8>, Feed>,
+    /// The offset of the last record of the state's log applied, shared with the readers.
+    applied: Arc<AtomicU64>,
 }
 
 impl Feeds {
+    /// Records how far the replica has applied the state's log.
+    pub(crate) fn set_applied(&self, offset: u64) {
+        self.applied.store(offset, Ordering::Release);
+    }
+
     /// Whether `key` has a feed (and so wants deltas computed).
     pub(crate) fn contains(&self, key: &[u8]) -> bool {
         self.by_key.contains_key(key)
     }
 
     /// A reader of `key`'s feed, creating the feed with `current` (the key's latest state) if
-    /// it has none.
-    pub(crate) fn reader(&mut self, key: &[u8], current: impl FnOnce() -> FeedItem) -> FeedReader {
+    /// it has none. `may_lag`: whether observers may hold offsets this replica has not reached
+    /// (Kafka mode).
+    pub(crate) fn reader(
+        &mut self,
+        key: &[u8],
+        current: impl FnOnce() -> FeedItem,
+        may_lag: bool,
+    ) -> FeedReader {
         let feed = self.by_key.entry(key.to_vec()).or_insert_with(|| {
             let latest = current();
             Feed {
@@ -45,7 +59,12 @@ impl Feeds {
             }
         });
         feed.idle_since = None;
-        FeedReader::new(feed.log.clone(), feed.notify.subscribe())
+        FeedReader::new(
+            feed.log.clone(),
+            feed.notify.subscribe(),
+            self.applied.clone(),
+            may_lag,
+        )
     }
 
     /// Records a new value of `key`, if it has a feed.

@@ -116,11 +116,18 @@ impl PartitionCore {
         }
         self.store.write(&self.batch)?;
         match checkpoint {
-            Checkpoint::Local => self.offset = last,
+            Checkpoint::Local => {
+                self.offset = last;
+                for feeds in &self.feeds {
+                    feeds.set_applied(last);
+                }
+            }
             Checkpoint::Changelog => {
-                for (slot, offset) in self.offsets.iter_mut().zip(newest) {
-                    if offset.is_some() {
-                        *slot = offset;
+                for ((slot, offset), feeds) in self.offsets.iter_mut().zip(newest).zip(&self.feeds)
+                {
+                    if let Some(offset) = offset {
+                        *slot = Some(offset);
+                        feeds.set_applied(offset);
                     }
                 }
             }

@@ -282,7 +282,11 @@ impl PartitionCore {
                 offset: self.state_offset(state),
             },
         };
-        Ok(self.feeds[state].reader(key, || current))
+        let kafka = self.log.is_some() || self.standby;
+        let applied = self.state_offset(state);
+        let feeds = &mut self.feeds[state];
+        feeds.set_applied(applied);
+        Ok(feeds.reader(key, || current, kafka))
     }
 
     /// Deletes expired values (at most [`SWEEP_LIMIT`] per state) and drops idle feeds.
