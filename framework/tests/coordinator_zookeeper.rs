@@ -96,12 +96,15 @@ async fn each_partition_has_one_master_and_epochs_grow_across_failovers() {
     let b = join(&connect, &cluster, "b", session).await;
     let spec = KeyspaceSpec::new("graph", 4, 2);
     let mut assignment = a.keyspace(&spec).await.unwrap();
-    b.keyspace(&spec).await.unwrap();
-    // Both members hold a replica of every partition once the controller has seen b.
-    until("both hold every partition", &mut assignment, |x| {
-        (0..4).all(|p| x.replicas(p).len() == 2)
-    })
-    .await;
+    let mut b_assignment = b.keyspace(&spec).await.unwrap();
+    // Both members hold a replica of every partition once the controller has seen b, and
+    // each must know it before it campaigns (a member that is no replica is refused).
+    for seen in [&mut assignment, &mut b_assignment] {
+        until("both hold every partition", seen, |x| {
+            (0..4).all(|p| x.replicas(p).len() == 2)
+        })
+        .await;
+    }
 
     // Both campaign for every partition at once: exactly one wins each.
     let mut a_campaigns = Vec::new();
@@ -131,7 +134,11 @@ async fn each_partition_has_one_master_and_epochs_grow_across_failovers() {
         assert!(mastership.is_held());
         // The other one is still waiting in line.
         tokio::time::sleep(Duration::from_millis(200)).await;
-        assert!(!lost.is_finished(), "partition {p}: two masters");
+        assert!(
+            !lost.is_finished(),
+            "partition {p}: the other campaign ended: {:?}",
+            lost.await
+        );
         winners.push((who.member.id.clone(), mastership));
         waiting.push(lost);
     }
@@ -210,11 +217,10 @@ async fn a_node_cut_off_from_zookeeper_loses_its_mastership_before_the_successor
     let b = join(&connect, &cluster, "b", session).await;
     let spec = KeyspaceSpec::new("graph", 1, 2);
     let mut assignment = a.keyspace(&spec).await.unwrap();
-    b.keyspace(&spec).await.unwrap();
-    until("both replicas", &mut assignment, |x| {
-        x.replicas(0).len() == 2
-    })
-    .await;
+    let mut b_assignment = b.keyspace(&spec).await.unwrap();
+    for seen in [&mut assignment, &mut b_assignment] {
+        until("both replicas", seen, |x| x.replicas(0).len() == 2).await;
+    }
 
     let first = bounded("a wins", a.campaign("graph", 0)).await.unwrap();
     let contender = {
