@@ -18,7 +18,8 @@ use affinity::state::StateError;
 use crate::lease::{self, LeaseError};
 use crate::model::{Component, Vertex};
 use crate::partition::{
-    GetVertex, GraphPartition, SetComponent, SetEdge, SetMembers, UpsertVertex, Upserted,
+    GetVertex, GraphPartition, RenameVertex, SetComponent, SetEdge, SetMembers, UpsertVertex,
+    Upserted,
 };
 
 /// The largest component a connect or disconnect will walk; past it the operation is refused
@@ -95,28 +96,27 @@ impl Graph {
         Ok(self.keyspace.ask(&id, GetVertex(id)).await??)
     }
 
-    /// Creates or renames vertex `id`. A new vertex is its own component.
+    /// Creates or renames vertex `id`. A new vertex is its own component. Renaming leaves the
+    /// shape alone, so only a creation holds the `shape` lease.
     pub async fn put_vertex(&self, id: i64, name: String) -> Result<Vertex, GraphError> {
-        let holder = lease::take(&self.keyspace, SHAPE).await?;
-        let put = self.put_vertex_held(id, name).await;
-        lease::release(&self.keyspace, SHAPE, holder).await;
-        put
+        let rename = RenameVertex {
+            id,
+            name: name.clone(),
+        };
+        if let Some(vertex) = self.keyspace.ask(&id, rename).await?? {
+            return Ok(vertex);
+        }
+        lease::hold(&self.keyspace, SHAPE, self.put_vertex_held(id, name)).await?
     }
 
     /// Connects `a` and `b` and returns their (now common) component.
     pub async fn connect(&self, a: i64, b: i64) -> Result<Component, GraphError> {
-        let holder = lease::take(&self.keyspace, SHAPE).await?;
-        let connected = self.connect_held(a, b).await;
-        lease::release(&self.keyspace, SHAPE, holder).await;
-        connected
+        lease::hold(&self.keyspace, SHAPE, self.connect_held(a, b)).await?
     }
 
     /// Disconnects `a` and `b` and returns `a`'s component (and `b`'s, if they split).
     pub async fn disconnect(&self, a: i64, b: i64) -> Result<Vec<Component>, GraphError> {
-        let holder = lease::take(&self.keyspace, SHAPE).await?;
-        let disconnected = self.disconnect_held(a, b).await;
-        lease::release(&self.keyspace, SHAPE, holder).await;
-        disconnected
+        lease::hold(&self.keyspace, SHAPE, self.disconnect_held(a, b)).await?
     }
 
     async fn put_vertex_held(&self, id: i64, name: String) -> Result<Vertex, GraphError> {

@@ -1,13 +1,14 @@
 //! Leases: named locks with an expiry, kept in the `leases` state, that serialise what spans
-//! partitions across the whole cluster. The graph takes the `shape` lease around every change
-//! to the graph's shape (see [`graph`](crate::graph)): [`take`], then [`release`].
+//! partitions across the whole cluster. The graph holds the `shape` lease around every change
+//! to the graph's shape (see [`graph`](crate::graph) and [`hold`]).
 //!
 //! A lease lives in the partition its name routes to, like any key, so every node asks the
 //! same partition's master for it and one holder at a time gets it, whichever node it runs
-//! on; it survives a failover with the changelog. It expires, so a holder whose node died
-//! does not block the graph for good: after [`LEASE_TTL`] the next taker gets it (and the
-//! half-made change of the dead holder stays half-made, as a crash in the middle of any
-//! multi-partition operation leaves it; the graph has no transactions).
+//! on; it survives a failover with the changelog. Its holder renews it while it works, and it
+//! expires when not renewed, so a holder whose node died blocks the graph for [`LEASE_TTL`] at
+//! most: then the next taker gets it (and the half-made change of the dead holder stays
+//! half-made, as a crash in the middle of any multi-partition operation leaves it; the graph
+//! has no transactions).
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,8 +24,12 @@ use crate::partition::GraphPartition;
 /// The state that holds the leases.
 pub const LEASES: &str = "leases";
 
-/// How long a lease lasts unless dropped: longer than any operation under it takes.
-pub const LEASE_TTL: Duration = Duration::from_secs(30);
+/// How long a lease lasts unless renewed or dropped: how long a dead holder blocks others.
+pub const LEASE_TTL: Duration = Duration::from_secs(6);
+
+/// How often a holder renews its lease while it works: a third of [`LEASE_TTL`], so one late
+/// renewal does not lose it.
+const RENEW_EVERY: Duration = Duration::from_secs(2);
 
 /// How long [`take`] tries before it gives up on a lease someone else holds.
 pub const LEASE_WAIT: Duration = Duration::from_secs(10);
@@ -136,17 +141,51 @@ pub enum LeaseError {
     State(#[from] StateError),
 }
 
-/// Takes lease `name`, trying for up to [`LEASE_WAIT`] while someone else holds it.
-pub async fn take(
+/// Runs `work` holding lease `name`: takes it (waiting up to [`LEASE_WAIT`] while someone
+/// else holds it), renews it every [`RENEW_EVERY`] until `work` ends, then drops it.
+pub async fn hold<T>(
     keyspace: &KeyspaceRef<GraphPartition>,
     name: &str,
-) -> Result<Holder, LeaseError> {
+    work: impl Future<Output = T>,
+) -> Result<T, LeaseError> {
+    let holder = take(keyspace, name).await?;
+    let renewal = TakeLease {
+        name: name.to_owned(),
+        holder: holder.0.clone(),
+        ttl_ms: ttl_ms(),
+    };
+    tokio::pin!(work);
+    let done = loop {
+        tokio::select! {
+            done = &mut work => break done,
+            () = tokio::time::sleep(RENEW_EVERY) => {
+                match keyspace.ask(&renewal.name, renewal.clone()).await {
+                    Ok(Ok(true)) => {}
+                    Ok(Ok(false)) => {
+                        tracing::warn!(name, "a lease expired while held and was taken by another");
+                    }
+                    Ok(Err(error)) => tracing::warn!(%error, name, "renewing a lease failed"),
+                    Err(error) => tracing::warn!(%error, name, "renewing a lease failed"),
+                }
+            }
+        }
+    };
+    release(keyspace, name, holder).await;
+    Ok(done)
+}
+
+fn ttl_ms() -> i64 {
+    i64::try_from(LEASE_TTL.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Takes lease `name`, trying for up to [`LEASE_WAIT`] while someone else holds it.
+async fn take(keyspace: &KeyspaceRef<GraphPartition>, name: &str) -> Result<Holder, LeaseError> {
     let holder = Holder::new();
     let until = tokio::time::Instant::now() + LEASE_WAIT;
     let take = TakeLease {
         name: name.to_owned(),
         holder: holder.0.clone(),
-        ttl_ms: i64::try_from(LEASE_TTL.as_millis()).unwrap_or(i64::MAX),
+        ttl_ms: ttl_ms(),
     };
     loop {
         if keyspace.ask(&take.name, take.clone()).await?? {
@@ -160,7 +199,7 @@ pub async fn take(
 }
 
 /// Drops lease `name` held by `holder`. A failure is only logged: the lease expires anyway.
-pub async fn release(keyspace: &KeyspaceRef<GraphPartition>, name: &str, holder: Holder) {
+async fn release(keyspace: &KeyspaceRef<GraphPartition>, name: &str, holder: Holder) {
     let message = DropLease {
         name: name.to_owned(),
         holder: holder.0,

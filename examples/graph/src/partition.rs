@@ -89,6 +89,38 @@ impl Handles<UpsertVertex> for GraphPartition {
     }
 }
 
+/// Renames vertex `id` if it exists; replies with it, or `None` (nothing written) if it does
+/// not.
+#[derive(Avro, Debug)]
+#[avro(namespace = "com.example.graph")]
+pub struct RenameVertex {
+    /// The vertex.
+    pub id: i64,
+    /// Its new name.
+    pub name: String,
+}
+
+impl Message for RenameVertex {
+    type Reply = Result<Option<Vertex>, StateError>;
+    const IDEMPOTENT: bool = true;
+}
+
+impl Handles<RenameVertex> for GraphPartition {
+    fn handle(
+        &mut self,
+        m: RenameVertex,
+        ctx: &mut Context<'_>,
+    ) -> <RenameVertex as Message>::Reply {
+        rename(ctx, m.id, m.name)
+    }
+}
+
+/// Renames vertex `id` if it exists; its edges and component stay.
+fn rename(ctx: &mut Context<'_>, id: i64, name: String) -> Result<Option<Vertex>, StateError> {
+    ctx.state::<i64, Vertex>(VERTICES)?
+        .update(&id, |old| old.map(|v| Vertex { name, ..v }))
+}
+
 /// Why a published [`Rename`] was refused; the publisher receives the message.
 #[derive(Debug, thiserror::Error)]
 pub enum RenameError {
@@ -111,10 +143,7 @@ impl Handles<Published<i64, Rename>> for GraphPartition {
         p: Published<i64, Rename>,
         ctx: &mut Context<'_>,
     ) -> Result<Vertex, RenameError> {
-        let name = p.message.name;
-        ctx.state::<i64, Vertex>(VERTICES)?
-            .update(&p.key, |old| old.map(|v| Vertex { name, ..v }))?
-            .ok_or(RenameError::NoVertex(p.key))
+        rename(ctx, p.key, p.message.name)?.ok_or(RenameError::NoVertex(p.key))
     }
 }
 
