@@ -41,7 +41,7 @@ const RETRY: Duration = Duration::from_millis(20);
 #[derive(Avro, Clone, Debug, PartialEq, Eq)]
 #[avro(namespace = "com.example.graph")]
 pub struct Lease {
-    /// Who holds it (see [`Holder`]).
+    /// Who holds it: a name unique to one taking.
     pub holder: String,
     /// When it expires, in milliseconds since the Unix epoch (the master's clock).
     pub until_ms: i64,
@@ -110,21 +110,15 @@ impl Handles<DropLease> for GraphPartition {
     }
 }
 
-/// One taker of a lease: a name no other taker, on any node, has.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holder(String);
-
-impl Holder {
-    /// A new holder name: the process, a random number the standard library seeds from the
-    /// operating system, and a count.
-    fn new() -> Holder {
-        static COUNT: AtomicU64 = AtomicU64::new(0);
-        let random = std::collections::hash_map::RandomState::new()
-            .build_hasher()
-            .finish();
-        let count = COUNT.fetch_add(1, Ordering::Relaxed);
-        Holder(format!("{}-{random:016x}-{count}", std::process::id()))
-    }
+/// A name for one taker of a lease that no other taker, on any node, has: the process, a
+/// random number the standard library seeds from the operating system, and a count.
+fn holder_name() -> String {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let count = COUNT.fetch_add(1, Ordering::Relaxed);
+    format!("{}-{random:016x}-{count}", std::process::id())
 }
 
 /// Why a lease was not taken.
@@ -148,18 +142,25 @@ pub async fn hold<T>(
     name: &str,
     work: impl Future<Output = T>,
 ) -> Result<T, LeaseError> {
-    let holder = take(keyspace, name).await?;
-    let renewal = TakeLease {
+    // The same message takes the lease and renews it: taking a lease one holds extends it.
+    let take = TakeLease {
         name: name.to_owned(),
-        holder: holder.0.clone(),
-        ttl_ms: ttl_ms(),
+        holder: holder_name(),
+        ttl_ms: i64::try_from(LEASE_TTL.as_millis()).unwrap_or(i64::MAX),
     };
+    let until = tokio::time::Instant::now() + LEASE_WAIT;
+    while !keyspace.ask(&take.name, take.clone()).await?? {
+        if tokio::time::Instant::now() + RETRY > until {
+            return Err(LeaseError::Busy(name.to_owned()));
+        }
+        tokio::time::sleep(RETRY).await;
+    }
     tokio::pin!(work);
     let done = loop {
         tokio::select! {
             done = &mut work => break done,
             () = tokio::time::sleep(RENEW_EVERY) => {
-                match keyspace.ask(&renewal.name, renewal.clone()).await {
+                match keyspace.ask(&take.name, take.clone()).await {
                     Ok(Ok(true)) => {}
                     Ok(Ok(false)) => {
                         tracing::warn!(name, "a lease expired while held and was taken by another");
@@ -170,45 +171,17 @@ pub async fn hold<T>(
             }
         }
     };
-    release(keyspace, name, holder).await;
-    Ok(done)
-}
-
-fn ttl_ms() -> i64 {
-    i64::try_from(LEASE_TTL.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// Takes lease `name`, trying for up to [`LEASE_WAIT`] while someone else holds it.
-async fn take(keyspace: &KeyspaceRef<GraphPartition>, name: &str) -> Result<Holder, LeaseError> {
-    let holder = Holder::new();
-    let until = tokio::time::Instant::now() + LEASE_WAIT;
-    let take = TakeLease {
-        name: name.to_owned(),
-        holder: holder.0.clone(),
-        ttl_ms: ttl_ms(),
+    // A failure to drop it is only logged: the lease expires anyway.
+    let drop = DropLease {
+        name: take.name.clone(),
+        holder: take.holder,
     };
-    loop {
-        if keyspace.ask(&take.name, take.clone()).await?? {
-            return Ok(holder);
-        }
-        if tokio::time::Instant::now() + RETRY > until {
-            return Err(LeaseError::Busy(name.to_owned()));
-        }
-        tokio::time::sleep(RETRY).await;
-    }
-}
-
-/// Drops lease `name` held by `holder`. A failure is only logged: the lease expires anyway.
-async fn release(keyspace: &KeyspaceRef<GraphPartition>, name: &str, holder: Holder) {
-    let message = DropLease {
-        name: name.to_owned(),
-        holder: holder.0,
-    };
-    match keyspace.ask(&name.to_owned(), message).await {
+    match keyspace.ask(&take.name, drop).await {
         Ok(Ok(())) => {}
         Ok(Err(error)) => tracing::warn!(%error, name, "dropping a lease failed; it expires"),
         Err(error) => tracing::warn!(%error, name, "dropping a lease failed; it expires"),
     }
+    Ok(done)
 }
 
 fn now_ms() -> i64 {

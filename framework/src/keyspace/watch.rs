@@ -17,7 +17,7 @@ use tokio::time::Instant;
 use super::{AskError, DynKeyspace, KeyspaceRef, ObserveError};
 use crate::feed::{FeedItem, FeedReader};
 use crate::partition::{Context, Handler, NO_MASTER_WAIT, Replica, Route};
-use crate::peer::{Code, RemoteWatch, Watch, WatchEnded};
+use crate::peer::{Code, RemoteWatch, Watch, WatchEnded, peer_offset};
 
 /// How long a watch whose source went away keeps looking for a new one (a failover takes
 /// the ZooKeeper session timeout and a promotion) before it ends with
@@ -169,8 +169,7 @@ impl<H: Handler> KeyspaceRef<H> {
         let watch = Watch {
             state: self.inner.states[index].spec.name.clone(),
             key: avro_key.to_vec(),
-            // Offsets are Kafka's, far below i64::MAX.
-            held: held.map(|h| i64::try_from(h).unwrap_or(i64::MAX)),
+            held: held.map(peer_offset),
         };
         match peers
             .watch(&member, &self.inner.name, partition, watch)

@@ -55,7 +55,7 @@ pub(crate) use frame::{Code, Done, Message, Outcome, Publish, Refused, RequestBo
 pub(crate) use metrics::PeerMetrics;
 pub(crate) use peers::Peers;
 pub(crate) use server::PeerServer;
-pub(crate) use watch::{RemoteWatch, WatchEnded};
+pub(crate) use watch::{RemoteWatch, WatchEnded, peer_offset};
 
 /// The version of the peer protocol; nodes speaking another refuse the link.
 pub(crate) const PROTOCOL: i32 = 2;

@@ -104,10 +104,15 @@ impl Drop for RemoteWatch {
     }
 }
 
+/// An offset as it travels (Avro has no unsigned long; offsets are Kafka's, far below
+/// `i64::MAX`).
+pub(crate) fn peer_offset(offset: u64) -> i64 {
+    i64::try_from(offset).unwrap_or(i64::MAX)
+}
+
 /// A [`FeedItem`] as it travels.
 pub(crate) fn wire_item(item: FeedItem) -> Item {
-    // Offsets are Kafka's, far below i64::MAX.
-    let offset = |o: u64| i64::try_from(o).unwrap_or(i64::MAX);
+    let offset = peer_offset;
     match item {
         FeedItem::Snapshot {
             offset: at,
