@@ -3,8 +3,13 @@
 //! of a fresh replica from that log into RocksDB. Prints one JSON object; `dev/bench-changelog`
 //! writes it into framework/BENCHMARKS.md.
 //!
-//! Usage: `affinity-bench-changelog [--records N] [--value-bytes B] [--window W]`, with
-//! `SERVICES_KAFKA_BOOTSTRAP` and `SERVICES_ZOOKEEPER_CONNECT` from `dev/services env`.
+//! Usage: `affinity-bench-changelog [--records N] [--value-bytes B] [--window W] [--rounds R]`,
+//! with `SERVICES_KAFKA_BOOTSTRAP` and `SERVICES_ZOOKEEPER_CONNECT` from `dev/services env`.
+//!
+//! The raw producer and the framework take turns: `R` rounds of `N` records each, raw then
+//! framework, against one topic and one node. The broker's speed drifts within a run (log
+//! segments, page cache, the JIT, the other core's load), so figures from alternating rounds
+//! compare like with like where one long phase each would not.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -59,6 +64,7 @@ struct Args {
     records: usize,
     value_bytes: usize,
     window: usize,
+    rounds: usize,
 }
 
 fn args() -> Result<Args, Error> {
@@ -66,6 +72,7 @@ fn args() -> Result<Args, Error> {
         records: 200_000,
         value_bytes: 100,
         window: 4096,
+        rounds: 3,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -74,6 +81,7 @@ fn args() -> Result<Args, Error> {
             "--records" => out.records = value,
             "--value-bytes" => out.value_bytes = value,
             "--window" => out.window = value,
+            "--rounds" => out.rounds = value.max(1),
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
@@ -101,8 +109,8 @@ impl Figures {
     }
 }
 
-/// Runs `n` operations with at most `window` in flight, timing each.
-async fn drive<F, Fut>(n: usize, window: usize, op: F) -> Result<Figures, Error>
+/// Runs operations `from..from + n` with at most `window` in flight, timing each.
+async fn drive<F, Fut>(from: usize, n: usize, window: usize, op: F) -> Result<Figures, Error>
 where
     F: Fn(usize) -> Fut,
     Fut: std::future::Future<Output = Result<(), Error>>,
@@ -110,9 +118,9 @@ where
     let latencies = Histogram::new();
     let mut in_flight = FuturesUnordered::new();
     let start = Instant::now();
-    let mut next = 0;
-    while next < n || !in_flight.is_empty() {
-        while next < n && in_flight.len() < window {
+    let (mut next, end) = (from, from + n);
+    while next < end || !in_flight.is_empty() {
+        while next < end && in_flight.len() < window {
             let fut = op(next);
             let sent = Instant::now();
             in_flight.push(async move {
@@ -164,7 +172,14 @@ async fn node(
 
 /// The raw producer: idempotent, `acks = all`, records of the framework's size (a framed
 /// Avro long key, a framed Avro bytes value) to the same partitions.
-async fn raw(bootstrap: &str, args: &Args) -> Result<Figures, Error> {
+struct Raw {
+    producer: Arc<FutureProducer>,
+    topic: Arc<String>,
+    value: Arc<Vec<u8>>,
+}
+
+/// Creates the raw producer's topic and producer.
+async fn raw(bootstrap: &str, args: &Args) -> Result<Raw, Error> {
     let topic = unique("raw");
     let admin: AdminClient<_> = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
@@ -191,10 +206,17 @@ async fn raw(bootstrap: &str, args: &Args) -> Result<Figures, Error> {
     let value = vec![7u8; args.value_bytes];
     let mut framed_value = Vec::new();
     encode_frame(2, &to_vec(&value), &mut framed_value);
-    let framed_value = Arc::new(framed_value);
-    let topic = Arc::new(topic);
-    drive(args.records, args.window, |i| {
-        let (producer, topic, value) = (producer.clone(), topic.clone(), framed_value.clone());
+    Ok(Raw {
+        producer,
+        topic: Arc::new(topic),
+        value: Arc::new(framed_value),
+    })
+}
+
+/// One round of the raw producer: records `from..from + n`.
+async fn raw_round(raw: &Raw, from: usize, args: &Args) -> Result<Figures, Error> {
+    drive(from, args.records, args.window, |i| {
+        let (producer, topic, value) = (raw.producer.clone(), raw.topic.clone(), raw.value.clone());
         async move {
             let mut key = Vec::new();
             encode_frame(1, &to_vec(&(i as i64)), &mut key);
@@ -213,9 +235,14 @@ async fn raw(bootstrap: &str, args: &Args) -> Result<Figures, Error> {
     .await
 }
 
-async fn framework(ks: &KeyspaceRef<Blobs>, args: &Args) -> Result<Figures, Error> {
+/// One round of framework writes: keys `from..from + n`.
+async fn framework_round(
+    ks: &KeyspaceRef<Blobs>,
+    from: usize,
+    args: &Args,
+) -> Result<Figures, Error> {
     let value = vec![7u8; args.value_bytes];
-    drive(args.records, args.window, |i| {
+    drive(from, args.records, args.window, |i| {
         let (ks, value) = (ks.clone(), value.clone());
         async move {
             ks.ask(
@@ -253,7 +280,6 @@ async fn main() -> Result<(), Error> {
     let zookeeper = std::env::var("SERVICES_ZOOKEEPER_CONNECT")
         .map_err(|_| "SERVICES_ZOOKEEPER_CONNECT is not set: eval \"$(dev/services env)\"")?;
 
-    eprintln!("raw producer: {} records", args.records);
     let raw = raw(&bootstrap, &args).await?;
     let keyspace = unique("framework");
     let dir = tempfile::tempdir()?;
@@ -262,8 +288,19 @@ async fn main() -> Result<(), Error> {
         .keyspace::<Blobs>()
         .ok_or("the keyspace is missing")?;
     masters(&ks).await?;
-    eprintln!("framework: {} records", args.records);
-    let framework = framework(&ks, &args).await?;
+    let mut rounds = Vec::with_capacity(args.rounds);
+    for round in 0..args.rounds {
+        let from = round * args.records;
+        eprintln!("round {round}: raw producer, {} records", args.records);
+        let raw = raw_round(&raw, from, &args).await?;
+        eprintln!("round {round}: framework, {} records", args.records);
+        let framework = framework_round(&ks, from, &args).await?;
+        rounds.push(format!(
+            "{{\"raw\":{},\"framework\":{}}}",
+            raw.json(),
+            framework.json()
+        ));
+    }
     running.shutdown().await?;
 
     // A fresh replica: an empty RocksDB reading the whole log back.
@@ -286,11 +323,10 @@ async fn main() -> Result<(), Error> {
     running.shutdown().await?;
 
     println!(
-        "{{\"value_bytes\":{},\"window\":{},\"partitions\":{PARTITIONS},\"raw\":{},\"framework\":{},\"restore\":{{\"records\":{replayed},\"seconds\":{seconds:.3},\"reading_seconds\":{reading:.3},\"per_second\":{:.0}}}}}",
+        "{{\"value_bytes\":{},\"window\":{},\"partitions\":{PARTITIONS},\"rounds\":[{}],\"restore\":{{\"records\":{replayed},\"seconds\":{seconds:.3},\"reading_seconds\":{reading:.3},\"per_second\":{:.0}}}}}",
         args.value_bytes,
         args.window,
-        raw.json(),
-        framework.json(),
+        rounds.join(","),
         replayed as f64 / reading.max(f64::EPSILON)
     );
     Ok(())

@@ -18,6 +18,12 @@ pub(crate) type Job<H> = Box<dyn FnOnce(&mut H, &mut Context<'_>) + Send>;
 /// How often a partition sweeps expired values and idle feeds.
 pub(crate) const SWEEP_EVERY: Duration = Duration::from_secs(1);
 
+/// The most jobs a partition runs from its mailbox in a row before it looks at its other
+/// events (stop, acknowledgements, the tail, the sweep) again. Waiting on all of them costs
+/// more than a small job, so a busy partition takes jobs in runs; the bound keeps the others
+/// prompt.
+const JOB_RUN: usize = 64;
+
 /// How long a stopping partition waits for the changelog to acknowledge its writes in flight.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -121,7 +127,18 @@ pub(crate) async fn serve<H: Handler>(
             }
             // The tail ended; its owner restarts it or changes the replica's role.
             Event::Fetched(None) => tail = None,
-            Event::Job(Some(job)) => run_job(job, &mut handler, &mut core, &keyspace),
+            Event::Job(Some(job)) => {
+                run_job(job, &mut handler, &mut core, &keyspace);
+                for _ in 1..JOB_RUN {
+                    if !core.accepts_jobs() {
+                        break;
+                    }
+                    let Ok(job) = mailbox.try_recv() else { break };
+                    run_job(job, &mut handler, &mut core, &keyspace);
+                }
+                // The run's writes go to the log together.
+                core.flush();
+            }
             Event::Tick => sweep(&mut core),
         }
     }
@@ -169,7 +186,6 @@ fn run_job<H>(job: Job<H>, handler: &mut H, core: &mut PartitionCore, keyspace: 
     if catch_unwind(AssertUnwindSafe(|| job(handler, &mut ctx))).is_err() {
         tracing::error!("a handler panicked; its caller gets an error and the partition goes on");
     }
-    core.flush();
 }
 
 /// Applies an acknowledgement (or a failure) of the changelog. Returns false when the

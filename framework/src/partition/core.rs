@@ -148,8 +148,9 @@ impl PartitionCore {
             let now = epoch_millis(SystemTime::now());
             return Ok(pending
                 .value
-                .clone()
-                .filter(|(header, _)| !header.expired(ttl, now)));
+                .as_ref()
+                .filter(|(header, _)| !header.expired(ttl, now))
+                .map(|(header, body)| (*header, body.to_vec())));
         }
         self.read_stored(state, key)
     }
@@ -234,7 +235,7 @@ impl PartitionCore {
                 if let Some((header, body)) = value
                     && !header.expired(ttl, now)
                 {
-                    out.push((key.clone(), *header, body.clone()));
+                    out.push((key.clone(), *header, body.to_vec()));
                 }
             }
             match page.rest {

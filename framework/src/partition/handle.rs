@@ -84,6 +84,12 @@ impl<H: Handler> PartitionHandle<H> {
     /// the master's node. While the partition has no master anywhere (or this node's replica
     /// is being promoted), waits for one until `wait_until`, then fails with
     /// [`AskError::NoMaster`].
+    /// Whether a request for `replica` runs on this node's replica as things stand: what
+    /// [`route`](Self::route) answers at once when it answers [`Route::Here`].
+    pub(crate) fn serves_here(&self, replica: Replica) -> bool {
+        runs_here(self.status.role(), replica)
+    }
+
     pub(crate) async fn route(
         &self,
         replica: Replica,
@@ -93,10 +99,8 @@ impl<H: Handler> PartitionHandle<H> {
         let mut role = self.status.subscribe();
         let mut master = self.master.as_ref().map(|m| m.master.clone());
         loop {
-            match *role.borrow_and_update() {
-                Role::Master => return Ok(Route::Here),
-                Role::Standby | Role::Moving if replica == Replica::Any => return Ok(Route::Here),
-                _ => {}
+            if runs_here(*role.borrow_and_update(), replica) {
+                return Ok(Route::Here);
             }
             if let (Some(watch), Some(known)) = (&self.master, master.as_mut())
                 && let Some(info) = known.borrow_and_update().as_ref()
@@ -192,5 +196,14 @@ impl<H: Handler> PartitionHandle<H> {
                 master: member.id.to_string(),
             }),
         }
+    }
+}
+
+/// Whether a replica in `role` runs a request for `replica`.
+fn runs_here(role: Role, replica: Replica) -> bool {
+    match role {
+        Role::Master => true,
+        Role::Standby | Role::Moving => replica == Replica::Any,
+        _ => false,
     }
 }

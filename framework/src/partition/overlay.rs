@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
+use bytes::Bytes;
+
 use crate::state::record::Header;
 use crate::store::{Direction, KeyRange};
 
@@ -13,8 +15,9 @@ pub(crate) struct Pending {
     /// The write's sequence number in the partition (not an offset: that comes with the
     /// acknowledgement).
     pub(crate) seq: u64,
-    /// The header (with offset 0) and body written, or `None` for a deletion.
-    pub(crate) value: Option<(Header, Vec<u8>)>,
+    /// The header (with offset 0) and body written, or `None` for a deletion. The body is
+    /// shared with the staged write that applies it to the store.
+    pub(crate) value: Option<(Header, Bytes)>,
 }
 
 /// Unacknowledged writes by state and store key, in key order (scans merge them).
@@ -102,7 +105,7 @@ mod tests {
                     offset: 0,
                     event_time: 0,
                 },
-                vec![seq as u8],
+                Bytes::from(vec![seq as u8]),
             )),
         }
     }

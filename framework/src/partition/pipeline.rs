@@ -12,6 +12,7 @@ use std::collections::VecDeque;
 use std::task::{Context, Poll};
 
 use affinity_avro::encode_frame;
+use bytes::Bytes;
 
 use super::apply::{Change, Checkpoint};
 use super::core::{PartitionCore, Write};
@@ -35,7 +36,8 @@ struct Staged {
     state: usize,
     key: Vec<u8>,
     avro_key: Vec<u8>,
-    value: Option<(Vec<u8>, i64)>,
+    /// The body (shared with the overlay) and event time, or `None` for a deletion.
+    value: Option<(Bytes, i64)>,
     schema_id: u32,
     delta: Option<Vec<u8>>,
 }
@@ -119,7 +121,7 @@ impl PartitionCore {
         let seq = pipeline.staged_seq;
         let value = write
             .new
-            .map(|(body, event_time)| (body.to_vec(), event_time));
+            .map(|(body, event_time)| (Bytes::copy_from_slice(body), event_time));
         pipeline.overlay.set(
             write.state,
             write.key,
@@ -166,7 +168,7 @@ impl PartitionCore {
         }
     }
 
-    /// Starts making the writes staged so far durable (after each job).
+    /// Starts making the writes staged so far durable (after each run of jobs).
     pub(crate) fn flush(&mut self) {
         if let Some(p) = &mut self.log {
             p.writer.flush();
@@ -221,7 +223,7 @@ impl PartitionCore {
                     state: *state,
                     key,
                     avro_key: Some(avro_key),
-                    value: value.as_ref().map(|(b, t)| (b.as_slice(), *t)),
+                    value: value.as_ref().map(|(b, t)| (&b[..], *t)),
                     schema_id: *schema_id,
                     offset,
                     // Moved: the delta is not needed once the feed has it.

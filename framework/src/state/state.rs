@@ -73,35 +73,35 @@ where
 
     /// Sets `key` to `value` with the event time `event_time` (what a TTL counts from).
     pub fn put_at(&mut self, key: &K, value: &V, event_time: SystemTime) -> Result<(), StateError> {
-        let store_key = self.store_key(key)?;
-        let old = self.core.read(self.index, &store_key)?;
-        self.write(key, &store_key, old, value, epoch_millis(event_time))
+        let key = self.key_bytes(key)?;
+        // The old value matters only for the delta a feed of the key sends; without a feed
+        // a put writes blind (no store read).
+        let old = if self.core.wants_delta(self.index, &key.store) {
+            self.core.read(self.index, &key.store)?
+        } else {
+            None
+        };
+        self.write(key, old, value, epoch_millis(event_time))
     }
 
     /// Sets `key` to `value` only if it has no value; fails with
     /// [`StateError::AlreadyExists`] otherwise.
     pub fn insert(&mut self, key: &K, value: &V) -> Result<(), StateError> {
-        let store_key = self.store_key(key)?;
-        if self.core.read(self.index, &store_key)?.is_some() {
+        let key = self.key_bytes(key)?;
+        if self.core.read(self.index, &key.store)?.is_some() {
             return Err(StateError::AlreadyExists);
         }
-        self.write(
-            key,
-            &store_key,
-            None,
-            value,
-            epoch_millis(SystemTime::now()),
-        )
+        self.write(key, None, value, epoch_millis(SystemTime::now()))
     }
 
     /// Deletes `key`, returning the value it had. Nothing is written if it had none.
     pub fn delete(&mut self, key: &K) -> Result<Option<V>, StateError> {
-        let store_key = self.store_key(key)?;
-        let Some((header, body)) = self.core.read(self.index, &store_key)? else {
+        let key = self.key_bytes(key)?;
+        let Some((header, body)) = self.core.read(self.index, &key.store)? else {
             return Ok(None);
         };
         let old = self.decode(header.schema_id, &body)?;
-        self.remove(key, &store_key)?;
+        self.remove(key)?;
         Ok(Some(old))
     }
 
@@ -112,8 +112,8 @@ where
     where
         F: FnOnce(Option<V>) -> Option<V>,
     {
-        let store_key = self.store_key(key)?;
-        let old = self.core.read(self.index, &store_key)?;
+        let key = self.key_bytes(key)?;
+        let old = self.core.read(self.index, &key.store)?;
         let current = match &old {
             Some((header, body)) => Some(self.decode(header.schema_id, body)?),
             None => None,
@@ -121,7 +121,7 @@ where
         match (f(current), old) {
             (None, None) => Ok(None),
             (None, Some(_)) => {
-                self.remove(key, &store_key)?;
+                self.remove(key)?;
                 Ok(None)
             }
             (Some(new), old) => {
@@ -129,7 +129,7 @@ where
                     header.schema_id == self.value_id() && *body == to_vec(&new)
                 });
                 if !unchanged {
-                    self.write(key, &store_key, old, &new, epoch_millis(SystemTime::now()))?;
+                    self.write(key, old, &new, epoch_millis(SystemTime::now()))?;
                 }
                 Ok(Some(new))
             }
@@ -183,11 +183,11 @@ where
     }
 
     /// Deletes the stored value of `key`.
-    fn remove(&mut self, key: &K, store_key: &[u8]) -> Result<(), StateError> {
+    fn remove(&mut self, key: KeyBytes) -> Result<(), StateError> {
         self.core.commit(Write {
             state: self.index,
-            key: store_key,
-            avro_key: Some(to_vec(key)),
+            key: &key.store,
+            avro_key: Some(key.avro),
             new: None,
             delta: None,
         })
@@ -195,8 +195,7 @@ where
 
     fn write(
         &mut self,
-        key: &K,
-        store_key: &[u8],
+        key: KeyBytes,
         old: Option<(Header, Vec<u8>)>,
         value: &V,
         event_time: i64,
@@ -205,7 +204,7 @@ where
         let mut delta = None;
         if let Some((header, old_body)) = &old
             && header.schema_id == self.value_id()
-            && self.core.wants_delta(self.index, store_key)
+            && self.core.wants_delta(self.index, &key.store)
         {
             let old_value = self.decode(header.schema_id, old_body)?;
             let mut d = Vec::new();
@@ -214,8 +213,8 @@ where
         }
         self.core.commit(Write {
             state: self.index,
-            key: store_key,
-            avro_key: Some(to_vec(key)),
+            key: &key.store,
+            avro_key: Some(key.avro),
             new: Some((&body, event_time)),
             delta,
         })
@@ -230,12 +229,24 @@ where
     }
 
     fn store_key(&self, key: &K) -> Result<Vec<u8>, StateError> {
-        let mut out = Vec::new();
-        self.spec_codec().from_avro(&to_vec(key), &mut out)?;
-        Ok(out)
+        Ok(self.key_bytes(key)?.store)
+    }
+
+    /// `key` in both encodings, each computed once per write.
+    fn key_bytes(&self, key: &K) -> Result<KeyBytes, StateError> {
+        let avro = to_vec(key);
+        let mut store = Vec::with_capacity(avro.len() + 1);
+        self.spec_codec().from_avro(&avro, &mut store)?;
+        Ok(KeyBytes { avro, store })
     }
 
     fn decode(&self, schema_id: u32, body: &[u8]) -> Result<V, StateError> {
         self.core.states()[self.index].decode(schema_id, body)
     }
+}
+
+/// A key as the changelog and listeners carry it (Avro binary) and as the store orders it.
+struct KeyBytes {
+    avro: Vec<u8>,
+    store: Vec<u8>,
 }
