@@ -3,8 +3,8 @@
 //!
 //! **Group commit.** A master keeps many writes in flight (DESIGN.md §4.2). With transactions
 //! (the default, `kafka.acks = "all"`), records go into the open transaction as handlers write
-//! them; [`LogWriter::flush`] (called by the actor after each run of jobs) commits it on a blocking
-//! thread unless a commit is already running. Records written meanwhile wait in memory and
+//! them; [`LogWriter::flush`] (called by the actor after each run of jobs) commits it on a
+//! blocking thread unless a commit is already running. Records written meanwhile wait in memory and
 //! form the next transaction, committed as soon as the running one ends. So an idle partition
 //! commits each write alone (lowest latency) and a busy one commits large groups (throughput),
 //! with no timer to tune.

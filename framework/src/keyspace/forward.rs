@@ -40,7 +40,8 @@ impl<H: Handler> KeyspaceRef<H> {
     ) -> Result<Routed, AskError> {
         // Most requests run here. Answering them before the loop keeps the loop's state (the
         // peer request, the waits) out of every request's future, which a caller allocates and
-        // moves (it took each ask's future from about 2.6 KB to less).
+        // moves: an ask's future went from 2.6 KB to 0.7 KB, under the size glibc's malloc
+        // serves from its per-thread cache.
         if self.handle(partition)?.serves_here(self.replica) {
             return Ok(Routed::Here);
         }

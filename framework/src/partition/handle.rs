@@ -80,16 +80,16 @@ impl<H: Handler> PartitionHandle<H> {
         self.master.as_ref().map(|m| m.master.borrow().clone())
     }
 
-    /// Where a request for `replica` runs: here when this node's replica may serve it, else on
-    /// the master's node. While the partition has no master anywhere (or this node's replica
-    /// is being promoted), waits for one until `wait_until`, then fails with
-    /// [`AskError::NoMaster`].
     /// Whether a request for `replica` runs on this node's replica as things stand: what
     /// [`route`](Self::route) answers at once when it answers [`Route::Here`].
     pub(crate) fn serves_here(&self, replica: Replica) -> bool {
         runs_here(self.status.role(), replica)
     }
 
+    /// Where a request for `replica` runs: here when this node's replica may serve it, else on
+    /// the master's node. While the partition has no master anywhere (or this node's replica
+    /// is being promoted), waits for one until `wait_until`, then fails with
+    /// [`AskError::NoMaster`].
     pub(crate) async fn route(
         &self,
         replica: Replica,
