@@ -1,13 +1,16 @@
 //! The [`Store`] trait: what a partition needs from its storage.
 
-use super::{Direction, KeyRange, Page, StoreError, WriteBatch};
+use std::sync::Arc;
+
+use super::{Direction, KeyRange, Page, StoreError, StoreReader, WriteBatch};
 
 /// One partition's storage: named tables (one per state) of byte keys and values in key
 /// order, and the partition's checkpoint.
 ///
 /// **Ownership and blocking.** A store belongs to exactly one partition actor (DESIGN.md §3),
-/// which is the only code that calls it, so the trait is synchronous and takes `&mut self` to
-/// write — no locks. Calls block the calling thread: a [`MemoryStore`](super::MemoryStore)
+/// which is the only code that writes it, so the trait is synchronous and takes `&mut self` to
+/// write. Other threads may only read, through a [`reader`](Store::reader), which sees whole
+/// batches. Calls block the calling thread: a [`MemoryStore`](super::MemoryStore)
 /// call takes microseconds; a [`RocksStore`](super::RocksStore) point read takes microseconds
 /// from RocksDB's caches and one disk read otherwise, a write appends to RocksDB's write-ahead
 /// log and memtable (flushes and compactions run on RocksDB's own background threads), and a
@@ -32,6 +35,13 @@ pub trait Store: Send {
 
     /// The value of `key` in `table`, if present.
     fn get(&self, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// A handle for point reads from other threads while this store is written, if the store
+    /// allows them (see [`StoreReader`]). Without one (the default), every read of the
+    /// partition goes through its actor.
+    fn reader(&self) -> Option<Arc<dyn StoreReader>> {
+        None
+    }
 
     /// Up to `limit` entries of `table` whose keys are in `range`, in key order (`Forward`) or
     /// reverse key order (`Reverse`). [`Page::rest`] says what is left when the page is full

@@ -8,7 +8,8 @@
 //! carries puts and deletes across tables together with a new checkpoint and is applied
 //! atomically, so that a restarted partition replays exactly from where its data stops
 //! (DESIGN.md §4.4). Reads are point lookups ([`Store::get`]) and scans over a [`KeyRange`]
-//! in either [`Direction`], a bounded [`Page`] at a time.
+//! in either [`Direction`], a bounded [`Page`] at a time; a [`StoreReader`] makes point reads
+//! from other threads while the partition writes.
 //!
 //! The store deals in bytes; typed states build on it with [`TypedKeyCodec`] for keys (whose
 //! byte order is the Avro sort order of the key values) and Avro for values.
@@ -19,6 +20,7 @@ mod error;
 pub mod key;
 mod memory;
 mod range;
+mod reader;
 mod rocks;
 mod table;
 
@@ -28,5 +30,6 @@ pub use error::StoreError;
 pub use key::{KeyCodec, KeyError, TypedKeyCodec};
 pub use memory::MemoryStore;
 pub use range::{Direction, KeyRange, Page};
+pub use reader::StoreReader;
 pub use rocks::{BlockCache, RocksOptions, RocksStore};
 pub use table::{MAX_TABLE_NAME_LEN, check_table_name};

@@ -29,6 +29,8 @@ conformance!(
     a_failed_batch_applies_nothing,
     empty_and_unknown_tables,
     a_closed_store_refuses_work,
+    a_reader_sees_whole_batches_from_another_thread,
+    a_reader_of_a_closed_store_is_refused,
 );
 
 fn put_get_delete(store: &mut dyn Store) -> TestResult {
@@ -246,5 +248,69 @@ fn a_closed_store_refuses_work(store: &mut dyn Store) -> TestResult {
     let scan = store.scan("vertices", &KeyRange::all(), Direction::Forward, 1);
     assert!(matches!(scan, Err(StoreError::Closed)));
     assert!(matches!(store.flush(), Err(StoreError::Closed)));
+    Ok(())
+}
+
+fn a_reader_sees_whole_batches_from_another_thread(store: &mut dyn Store) -> TestResult {
+    let reader = store.reader().ok_or("the store has no reader")?;
+    assert_eq!(reader.get("vertices", b"a")?, None);
+    assert!(matches!(
+        reader.get("nope", b"a"),
+        Err(StoreError::UnknownTable(_))
+    ));
+    // Each batch sets both keys to its number: a reader on another thread must never see
+    // them differ, and must see the numbers grow.
+    const BATCHES: u32 = 500;
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| -> TestResult {
+        let watcher = scope.spawn(|| -> Result<u32, String> {
+            let (mut seen, mut last) = (0, 0);
+            while !done.load(std::sync::atomic::Ordering::Acquire) || seen == 0 {
+                let a = reader.get("vertices", b"a").map_err(|e| e.to_string())?;
+                let b = reader.get("edges", b"b").map_err(|e| e.to_string())?;
+                let (Some(a), Some(b)) = (a, b) else {
+                    continue;
+                };
+                let a = u32::from_be_bytes(a.try_into().map_err(|_| "a is not 4 bytes")?);
+                let b = u32::from_be_bytes(b.try_into().map_err(|_| "b is not 4 bytes")?);
+                // b is read after a, so it may be newer, never older.
+                if b < a || a < last {
+                    return Err(format!("read a={a} b={b} after a={last}"));
+                }
+                last = a;
+                seen += 1;
+                if seen > 10_000_000 {
+                    break;
+                }
+            }
+            Ok(last)
+        });
+        for n in 1..=BATCHES {
+            let mut batch = WriteBatch::new();
+            batch
+                .put("vertices", b"a", n.to_be_bytes())
+                .put("edges", b"b", n.to_be_bytes());
+            store.write(&batch)?;
+        }
+        done.store(true, std::sync::atomic::Ordering::Release);
+        let last = watcher.join().map_err(|_| "the reader thread panicked")??;
+        assert!(last <= BATCHES);
+        Ok(())
+    })?;
+    // A batch that returned is visible to the reader at once.
+    put(store, "vertices", b"a", b"last")?;
+    assert_eq!(reader.get("vertices", b"a")?, Some(b"last".to_vec()));
+    Ok(())
+}
+
+fn a_reader_of_a_closed_store_is_refused(store: &mut dyn Store) -> TestResult {
+    put(store, "vertices", b"a", b"1")?;
+    let reader = store.reader().ok_or("the store has no reader")?;
+    assert_eq!(reader.get("vertices", b"a")?, Some(b"1".to_vec()));
+    store.close()?;
+    assert!(matches!(
+        reader.get("vertices", b"a"),
+        Err(StoreError::Closed)
+    ));
     Ok(())
 }

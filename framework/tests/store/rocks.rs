@@ -155,6 +155,20 @@ fn a_store_open_elsewhere_is_not_opened_twice() -> TestResult {
 }
 
 #[test]
+fn a_reader_does_not_keep_a_closed_store_open() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let mut first = open(dir.path(), &["t"])?;
+    put(&mut first, "t", b"k", b"v")?;
+    let reader = first.reader().ok_or("no reader")?;
+    first.close()?;
+    // The reader is still alive, and the database's lock is released all the same.
+    let second = open(dir.path(), &["t"])?;
+    assert_eq!(second.get("t", b"k")?, Some(b"v".to_vec()));
+    assert!(matches!(reader.get("t", b"k"), Err(StoreError::Closed)));
+    Ok(())
+}
+
+#[test]
 fn synced_writes_and_a_shared_cache_work_the_same() -> TestResult {
     let dir = tempfile::tempdir()?;
     let cache = BlockCache::new(4 << 20);

@@ -1,6 +1,7 @@
 //! [`RocksStore`]: a partition's tables in one RocksDB database.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use rocksdb::{ColumnFamily, ColumnFamilyDescriptor, DB, ErrorKind, ReadOptions, WriteOptions};
 
@@ -10,7 +11,9 @@ use super::layout::{
     parse_checkpoint,
 };
 use crate::store::table::checked_names;
-use crate::store::{Direction, KeyRange, Mutation, Page, Store, StoreError, WriteBatch};
+use crate::store::{
+    Direction, KeyRange, Mutation, Page, Store, StoreError, StoreReader, WriteBatch,
+};
 
 /// A [`Store`] in a RocksDB database: one database per partition directory, one column family
 /// per table, and the checkpoint in a metadata column family written in the same RocksDB write
@@ -45,22 +48,72 @@ use crate::store::{Direction, KeyRange, Mutation, Page, Store, StoreError, Write
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct RocksStore {
-    /// `None` once closed.
-    db: Option<DB>,
+    shared: Arc<Shared>,
     path: PathBuf,
-    /// Sorted; excludes RocksDB's default and the metadata column family.
-    tables: Vec<String>,
     checkpoint: Option<u64>,
     write_options: WriteOptions,
+}
+
+/// What the store shares with its [`StoreReader`]s: the database (`None` once closed) and
+/// its tables.
+///
+/// The lock is taken for reading by every call, the store's own included, and for writing
+/// only by [`Store::close`]: RocksDB itself serialises nothing here (its reads and writes are
+/// thread-safe), the lock only lets `close` wait for the reads in progress before the
+/// database is dropped, so that a reader never keeps a closed store's files locked.
+struct Shared {
+    db: RwLock<Option<DB>>,
+    /// Sorted; excludes RocksDB's default and the metadata column family.
+    tables: Vec<String>,
+}
+
+impl Shared {
+    /// Runs `f` on the open database.
+    fn with_db<T>(&self, f: impl FnOnce(&DB) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        // Nothing panics while holding the lock for writing (close only takes the database
+        // out), so a poisoned lock still guards a consistent value.
+        let db = self.db.read().unwrap_or_else(PoisonError::into_inner);
+        f(db.as_ref().ok_or(StoreError::Closed)?)
+    }
+
+    /// The column family of a table (never the default or metadata one).
+    fn cf<'d>(&self, db: &'d DB, table: &str) -> Result<&'d ColumnFamily, StoreError> {
+        let unknown = || StoreError::UnknownTable(table.to_owned());
+        self.tables
+            .binary_search_by(|t| t.as_str().cmp(table))
+            .map_err(|_| unknown())?;
+        db.cf_handle(table).ok_or_else(unknown)
+    }
+
+    fn get(&self, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with_db(|db| db.get_cf(self.cf(db, table)?, key).map_err(backend("get")))
+    }
+
+    fn is_open(&self) -> bool {
+        self.db
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
+    }
+}
+
+/// A [`RocksStore`]'s reader: RocksDB serves concurrent point reads from its memtables and
+/// block cache while the partition writes.
+struct RocksReader(Arc<Shared>);
+
+impl StoreReader for RocksReader {
+    fn get(&self, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.0.get(table, key)
+    }
 }
 
 impl std::fmt::Debug for RocksStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RocksStore")
             .field("path", &self.path)
-            .field("tables", &self.tables)
+            .field("tables", &self.shared.tables)
             .field("checkpoint", &self.checkpoint)
-            .field("open", &self.db.is_some())
+            .field("open", &self.shared.is_open())
             .finish()
     }
 }
@@ -141,9 +194,11 @@ impl RocksStore {
         write_options.set_sync(options.sync_writes);
         tracing::info!(tables = ?names, ?checkpoint, created = found != Found::Database, "store opened");
         Ok(RocksStore {
-            db: Some(db),
+            shared: Arc::new(Shared {
+                db: RwLock::new(Some(db)),
+                tables: names,
+            }),
             path: path.to_owned(),
-            tables: names,
             checkpoint,
             write_options,
         })
@@ -153,29 +208,19 @@ impl RocksStore {
     pub fn path(&self) -> &Path {
         &self.path
     }
-
-    fn db(&self) -> Result<&DB, StoreError> {
-        self.db.as_ref().ok_or(StoreError::Closed)
-    }
-
-    /// The column family of a table (never the default or metadata one).
-    fn cf<'d>(&self, db: &'d DB, table: &str) -> Result<&'d ColumnFamily, StoreError> {
-        let unknown = || StoreError::UnknownTable(table.to_owned());
-        self.tables
-            .binary_search_by(|t| t.as_str().cmp(table))
-            .map_err(|_| unknown())?;
-        db.cf_handle(table).ok_or_else(unknown)
-    }
 }
 
 impl Store for RocksStore {
     fn tables(&self) -> Vec<String> {
-        self.tables.clone()
+        self.shared.tables.clone()
     }
 
     fn get(&self, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        let db = self.db()?;
-        db.get_cf(self.cf(db, table)?, key).map_err(backend("get"))
+        self.shared.get(table, key)
+    }
+
+    fn reader(&self) -> Option<Arc<dyn StoreReader>> {
+        Some(Arc::new(RocksReader(self.shared.clone())))
     }
 
     fn scan(
@@ -185,77 +230,83 @@ impl Store for RocksStore {
         direction: Direction,
         limit: usize,
     ) -> Result<Page, StoreError> {
-        let db = self.db()?;
-        let cf = self.cf(db, table)?;
-        if range.is_empty() {
-            return Ok(Page::default());
-        }
-        let mut read = ReadOptions::default();
-        // The bounds keep RocksDB from even visiting keys outside the range.
-        read.set_iterate_lower_bound(range.lower());
-        if let Some(upper) = range.upper() {
-            read.set_iterate_upper_bound(upper);
-        }
-        let mut it = db.raw_iterator_cf_opt(cf, read);
-        match (direction, range.upper()) {
-            (Direction::Forward, _) => it.seek(range.lower()),
-            (Direction::Reverse, Some(upper)) => {
-                it.seek_for_prev(upper);
-                // The upper bound is excluded.
-                if it.key() == Some(upper) {
-                    it.prev();
+        let shared = &self.shared;
+        shared.with_db(|db| {
+            let cf = shared.cf(db, table)?;
+            if range.is_empty() {
+                return Ok(Page::default());
+            }
+            let mut read = ReadOptions::default();
+            // The bounds keep RocksDB from even visiting keys outside the range.
+            read.set_iterate_lower_bound(range.lower());
+            if let Some(upper) = range.upper() {
+                read.set_iterate_upper_bound(upper);
+            }
+            let mut it = db.raw_iterator_cf_opt(cf, read);
+            match (direction, range.upper()) {
+                (Direction::Forward, _) => it.seek(range.lower()),
+                (Direction::Reverse, Some(upper)) => {
+                    it.seek_for_prev(upper);
+                    // The upper bound is excluded.
+                    if it.key() == Some(upper) {
+                        it.prev();
+                    }
+                }
+                (Direction::Reverse, None) => it.seek_to_last(),
+            }
+            let mut entries = Vec::with_capacity(limit.min(1024));
+            let mut more = false;
+            while let (Some(k), Some(v)) = (it.key(), it.value()) {
+                if !range.contains(k) {
+                    break;
+                }
+                if entries.len() == limit {
+                    more = true;
+                    break;
+                }
+                entries.push((k.to_vec(), v.to_vec()));
+                match direction {
+                    Direction::Forward => it.next(),
+                    Direction::Reverse => it.prev(),
                 }
             }
-            (Direction::Reverse, None) => it.seek_to_last(),
-        }
-        let mut entries = Vec::with_capacity(limit.min(1024));
-        let mut more = false;
-        while let (Some(k), Some(v)) = (it.key(), it.value()) {
-            if !range.contains(k) {
-                break;
-            }
-            if entries.len() == limit {
-                more = true;
-                break;
-            }
-            entries.push((k.to_vec(), v.to_vec()));
-            match direction {
-                Direction::Forward => it.next(),
-                Direction::Reverse => it.prev(),
-            }
-        }
-        it.status().map_err(backend("scan"))?;
-        let rest = more.then(|| match entries.last() {
-            Some((k, _)) => range.after(k, direction),
-            None => range.clone(),
-        });
-        Ok(Page { entries, rest })
+            it.status().map_err(backend("scan"))?;
+            let rest = more.then(|| match entries.last() {
+                Some((k, _)) => range.after(k, direction),
+                None => range.clone(),
+            });
+            Ok(Page { entries, rest })
+        })
     }
 
     fn write(&mut self, batch: &WriteBatch) -> Result<(), StoreError> {
-        let db = self.db()?;
-        // Resolve every table first, so that a failing batch applies nothing.
-        for table in batch.tables() {
-            self.cf(db, table)?;
-        }
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let mut wb = rocksdb::WriteBatch::default();
-        for m in batch.iter() {
-            match m {
-                Mutation::Put { table, key, value } => wb.put_cf(self.cf(db, table)?, key, value),
-                Mutation::Delete { table, key } => wb.delete_cf(self.cf(db, table)?, key),
+        let shared = &self.shared;
+        let write_options = &self.write_options;
+        shared.with_db(|db| {
+            // Resolve every table first, so that a failing batch applies nothing.
+            for table in batch.tables() {
+                shared.cf(db, table)?;
             }
-        }
-        if let Some(c) = batch.checkpoint() {
-            let meta = db.cf_handle(META_CF).ok_or_else(|| {
-                StoreError::Corrupt("the metadata column family is missing".into())
-            })?;
-            wb.put_cf(meta, CHECKPOINT_KEY, c.to_be_bytes());
-        }
-        db.write_opt(wb, &self.write_options)
-            .map_err(backend("write"))?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let mut wb = rocksdb::WriteBatch::default();
+            for m in batch.iter() {
+                match m {
+                    Mutation::Put { table, key, value } => {
+                        wb.put_cf(shared.cf(db, table)?, key, value)
+                    }
+                    Mutation::Delete { table, key } => wb.delete_cf(shared.cf(db, table)?, key),
+                }
+            }
+            if let Some(c) = batch.checkpoint() {
+                let meta = db.cf_handle(META_CF).ok_or_else(|| {
+                    StoreError::Corrupt("the metadata column family is missing".into())
+                })?;
+                wb.put_cf(meta, CHECKPOINT_KEY, c.to_be_bytes());
+            }
+            db.write_opt(wb, write_options).map_err(backend("write"))
+        })?;
         if let Some(c) = batch.checkpoint() {
             self.checkpoint = Some(c);
         }
@@ -263,16 +314,23 @@ impl Store for RocksStore {
     }
 
     fn checkpoint(&self) -> Result<Option<u64>, StoreError> {
-        self.db()?;
-        Ok(self.checkpoint)
+        self.shared.with_db(|_| Ok(self.checkpoint))
     }
 
     fn flush(&mut self) -> Result<(), StoreError> {
-        self.db()?.flush_wal(true).map_err(backend("flush"))
+        self.shared
+            .with_db(|db| db.flush_wal(true).map_err(backend("flush")))
     }
 
     fn close(&mut self) -> Result<(), StoreError> {
-        let Some(db) = self.db.take() else {
+        // Waits for the readers' calls in progress; later ones find the store closed.
+        let taken = self
+            .shared
+            .db
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some(db) = taken else {
             return Ok(());
         };
         let span = tracing::info_span!("store.close", path = %self.path.display());
@@ -290,7 +348,7 @@ impl Store for RocksStore {
 
 impl Drop for RocksStore {
     fn drop(&mut self) {
-        if self.db.is_some() {
+        if self.shared.is_open() {
             // Errors are logged by close; a destructor cannot return them.
             let _ = self.close();
         }
