@@ -51,7 +51,7 @@ pub use affinity_avro_derive::Avro;
 
 pub use crate::config::NodeConfig;
 pub use crate::gateway::{ApiError, Avro};
-pub use crate::keyspace::{AskError, Keyspace, KeyspaceRef, Published};
+pub use crate::keyspace::{AskError, GetError, Keyspace, KeyspaceRef, Published};
 pub use crate::node::Node;
 pub use crate::partition::{Context, Handler, Handles, Message};
 pub use crate::state::{State, StateError};

@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Duration;
 
-use affinity::keyspace::{AskError, Keyspace, KeyspaceError};
+use affinity::keyspace::{AskError, GetError, Keyspace, KeyspaceError};
 use affinity::node::{Node, NodeError};
 use affinity::partition::{Context, Handler, Handles, Message};
 use affinity::state::StateError;
@@ -208,6 +208,8 @@ async fn a_restart_keeps_data_and_offsets_and_expired_keys_are_gone() {
         .unwrap()
     };
     assert_eq!(session(ks.clone()).await, Some("token".to_owned()));
+    let read = ks.get::<String, String>("sessions", &key).await.unwrap();
+    assert_eq!(read, Some("token".to_owned()));
     node.shutdown().await.unwrap();
 
     tokio::time::sleep(ttl + Duration::from_millis(200)).await;
@@ -229,6 +231,15 @@ async fn a_restart_keeps_data_and_offsets_and_expired_keys_are_gone() {
     // The restarted partition continues its offsets; the expiry sweep on start wrote one more.
     assert!(after > offset, "{after} > {offset}");
     assert_eq!(session(ks.clone()).await, None);
+    // Reads from the store see the same: the data kept, the expired session gone.
+    assert_eq!(
+        ks.get::<String, i64>("counts", &key).await.unwrap(),
+        Some(7)
+    );
+    assert_eq!(
+        ks.get::<String, String>("sessions", &key).await.unwrap(),
+        None
+    );
     node.shutdown().await.unwrap();
 }
 
@@ -433,6 +444,11 @@ async fn values_written_before_the_type_evolved_still_read() {
         })
     );
     assert_eq!(new.map(|p| p.visits), Some(4));
+    let read = ks.get::<String, ProfileV2>("by-user", &key).await.unwrap();
+    assert_eq!(
+        read.map(|p| (p.visits, p.city)),
+        Some((4, "unknown".into()))
+    );
     let subjects = node
         .registry()
         .versions("profiles-by-user-value")
@@ -545,4 +561,102 @@ async fn prefix_scans_return_one_users_keys_in_order_and_event_time_drives_ttl()
     assert_eq!(ada, vec!["ada@-2", "ada@7", "ada@30"]);
     assert_eq!((recent.as_deref(), stale), (Some("x"), None));
     node.shutdown().await.unwrap();
+}
+
+/// `KeyspaceRef::get` reads the store without the partition's mailbox: it answers while the
+/// partition is busy, sees every committed write and nothing else, on both stores. (Two
+/// workers: the busy partition blocks one.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_reads_committed_values_while_the_partition_is_busy() {
+    for backend in [
+        affinity::config::StoreBackend::Rocksdb,
+        affinity::config::StoreBackend::Memory,
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = affinity::NodeConfig::default();
+        config.http.listen = "127.0.0.1:0".parse().unwrap();
+        config.node.data_dir = Some(dir.path().to_owned());
+        config.store.backend = backend;
+        let node = Node::new(config)
+            .keyspace(support::keyspace(LONG))
+            .start()
+            .await
+            .unwrap();
+        let ks = node.keyspace::<Counters>().unwrap();
+        let key = "busy".to_owned();
+        assert_eq!(ks.get::<String, i64>("counts", &key).await.unwrap(), None);
+        let add = |by| Add {
+            key: key.clone(),
+            by,
+        };
+        assert_eq!(ks.ask(&key, add(5)).await.unwrap(), Ok(5));
+        assert_eq!(
+            ks.get::<String, i64>("counts", &key).await.unwrap(),
+            Some(5)
+        );
+
+        // A job that keeps the key's partition busy for a while, then writes: a read in the
+        // meantime answers at once, with the value committed before the job.
+        let (started_tx, started) = tokio::sync::oneshot::channel();
+        let busy = tokio::spawn({
+            let ks = ks.clone();
+            let key = key.clone();
+            async move {
+                ks.call(&key.clone(), move |_, ctx| {
+                    let _ = started_tx.send(());
+                    std::thread::sleep(Duration::from_millis(800));
+                    ctx.state::<String, i64>("counts")
+                        .unwrap()
+                        .put(&key, &6)
+                        .unwrap();
+                })
+                .await
+            }
+        });
+        started.await.unwrap();
+        let asked = std::time::Instant::now();
+        let read = ks.get::<String, i64>("counts", &key).await.unwrap();
+        let took = asked.elapsed();
+        assert_eq!(read, Some(5), "{backend:?}");
+        assert!(
+            took < Duration::from_millis(400),
+            "{backend:?}: the read waited {took:?} for the busy partition"
+        );
+        busy.await.unwrap().unwrap();
+        assert_eq!(
+            ks.get::<String, i64>("counts", &key).await.unwrap(),
+            Some(6)
+        );
+
+        // Mistakes are errors naming what is wrong; nothing is read.
+        let unknown = ks.get::<String, i64>("nope", &key).await;
+        assert!(
+            matches!(&unknown, Err(GetError::State(StateError::UnknownState(n))) if n == "nope"),
+            "{unknown:?}"
+        );
+        let wrong = ks.get::<String, String>("counts", &key).await;
+        assert!(
+            matches!(&wrong, Err(GetError::State(StateError::WrongType { .. }))),
+            "{wrong:?}"
+        );
+        // The other states are separate.
+        assert_eq!(
+            ks.get::<String, String>("sessions", &key).await.unwrap(),
+            None
+        );
+        let wide = support::Wide::sample(3);
+        ks.call(&3i64, move |_, ctx| {
+            ctx.state::<i64, Wide>("wide")
+                .unwrap()
+                .put(&3, &wide)
+                .unwrap();
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            ks.get::<i64, Wide>("wide", &3).await.unwrap(),
+            Some(support::Wide::sample(3))
+        );
+        node.shutdown().await.unwrap();
+    }
 }

@@ -88,6 +88,29 @@ impl From<AskError> for crate::gateway::ApiError {
     }
 }
 
+/// Why [`KeyspaceRef::get`](super::KeyspaceRef::get) read no value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GetError {
+    /// The state is unknown or has other types, the key cannot be stored, or the store (here
+    /// or on the master's node) failed or holds a value that does not decode.
+    #[error(transparent)]
+    State(#[from] crate::state::StateError),
+    /// The partition's master could not be reached in time.
+    #[error(transparent)]
+    Ask(#[from] AskError),
+}
+
+impl From<GetError> for crate::gateway::ApiError {
+    /// An unreachable master as [`AskError`] maps; anything else is a 500.
+    fn from(error: GetError) -> Self {
+        match error {
+            GetError::Ask(e) => e.into(),
+            GetError::State(e) => crate::gateway::ApiError::internal(e),
+        }
+    }
+}
+
 /// An error in a keyspace's declaration or when starting it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -125,7 +125,9 @@ impl<H: Handler> Placement<H> {
                     released.cancel();
                     match task.await {
                         Ok(Some(mailbox)) => {
-                            self.env.statuses[partition as usize].set_role(Role::Remote);
+                            let status = &self.env.statuses[partition as usize];
+                            status.set_role(Role::Remote);
+                            status.set_reader(None);
                             Slot::Dormant(mailbox)
                         }
                         _ => Slot::Gone,
@@ -170,6 +172,8 @@ impl<H: Handler> Placement<H> {
             .stores
             .open(&self.env.keyspace, partition, &self.env.tables)
             .and_then(|store| {
+                // Serves reads only while the role allows (`KeyspaceRef::get` checks).
+                self.env.statuses[partition as usize].set_reader(store.reader());
                 PartitionCore::new(
                     partition,
                     store,

@@ -1,13 +1,14 @@
 //! Serving a request that another node forwarded over its peer link: it runs only if this
 //! node masters the partition now; a watch is served by any replica here.
 
+use affinity_avro::to_vec;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-use super::{AskError, KeyspaceRef};
+use super::{AskError, GetError, KeyspaceRef};
 use crate::feed::FeedReader;
 use crate::partition::{Context, Handler, Role};
-use crate::peer::{Code, Done, Outcome, Refused, RequestBody, Watch};
+use crate::peer::{Code, Done, Get, Outcome, Refused, RequestBody, Watch};
 
 impl<H: Handler> KeyspaceRef<H> {
     /// Runs a forwarded request on this node's replica of `partition` if it is the master,
@@ -66,6 +67,7 @@ impl<H: Handler> KeyspaceRef<H> {
                 Code::BadMessage,
                 "not a request for a partition's master".to_owned(),
             ),
+            RequestBody::Get(get) => self.serve_get(partition, get, deadline).await,
             RequestBody::Publish(publish) => {
                 let Some(decode) = &self.inner.publish else {
                     return refuse(
@@ -130,6 +132,35 @@ impl<H: Handler> KeyspaceRef<H> {
             .await
             .map_err(refused)?;
         feed.map_err(|e| refuse(Code::Failed, e.to_string()))
+    }
+}
+
+impl<H: Handler> KeyspaceRef<H> {
+    /// Reads a key's stored record for another node (see [`KeyspaceRef::get`]).
+    async fn serve_get(&self, partition: u32, get: Get, deadline: Instant) -> Outcome {
+        // The nodes run the same build, so these hold unless one of them is broken.
+        let index = match self.state_named(&get.state) {
+            Ok(index) => index,
+            Err(e) => return refuse(Code::BadMessage, e.to_string()),
+        };
+        let store_key = match self.store_key(index, &get.key) {
+            Ok(key) => key,
+            Err(e) => return refuse(Code::BadMessage, e.to_string()),
+        };
+        if self.inner.partitioner.partition(&get.key) != partition {
+            return refuse(
+                Code::BadMessage,
+                format!("the key is not in partition {partition}"),
+            );
+        }
+        match self.read_here(partition, index, store_key, deadline).await {
+            Ok(record) => Outcome::Done(Done {
+                reply: to_vec(&record),
+            }),
+            Err(GetError::Ask(e)) => refused(e),
+            // The store's error travels as a message (the caller's `StateError::OnMaster`).
+            Err(GetError::State(e)) => refuse(Code::Rejected, e.to_string()),
+        }
     }
 }
 

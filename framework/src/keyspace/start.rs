@@ -210,6 +210,8 @@ impl<H: Handler> Keyspace<H> {
                     let store = stores
                         .open(&self.name, partition, &tables)
                         .map_err(store_error)?;
+                    let status = Arc::new(ReplicaStatus::new(Role::Master));
+                    status.set_reader(store.reader());
                     let core =
                         PartitionCore::new(partition, store, states.clone(), senders.clone())
                             .map_err(store_error)?;
@@ -224,11 +226,7 @@ impl<H: Handler> Keyspace<H> {
                     let span = tracing::info_span!("partition", keyspace = %self.name, partition);
                     env.tracker
                         .spawn(crate::partition::run(parts, env.stop.clone()).instrument(span));
-                    handles.push(PartitionHandle::new(
-                        tx,
-                        Arc::new(ReplicaStatus::new(Role::Master)),
-                        None,
-                    ));
+                    handles.push(PartitionHandle::new(tx, status, None));
                 }
             }
         }

@@ -11,7 +11,7 @@ use super::apply::{Change, Checkpoint, load_checkpoints, time_prefix};
 use super::overlay::Pending;
 use super::pipeline::Pipeline;
 use crate::feed::{FeedItem, FeedReader, Feeds};
-use crate::state::record::{Header, epoch_millis, millis};
+use crate::state::record::{Header, epoch_millis, live, millis};
 use crate::state::{StateChange, StateDef, StateError};
 use crate::store::{Direction, KeyRange, Store, WriteBatch};
 
@@ -165,10 +165,9 @@ impl PartitionCore {
         let Some(mut stored) = self.store.get(def.spec.table(), key)? else {
             return Ok(None);
         };
-        let (header, _) = Header::split(&stored)?;
-        if header.expired(def.spec.ttl, epoch_millis(SystemTime::now())) {
+        let Some((header, _)) = live(&stored, def.spec.ttl)? else {
             return Ok(None);
-        }
+        };
         stored.drain(..crate::state::record::HEADER_LEN);
         Ok(Some((header, stored)))
     }

@@ -2,12 +2,13 @@
 //! replica's supervisor (which sets it), the partition's handle (which routes by it) and
 //! `/cluster` (which shows it).
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use tokio::sync::watch;
 
+use crate::store::{StoreError, StoreReader};
 use crate::sync::lock;
 
 /// The role of this node's replica of a partition.
@@ -57,6 +58,23 @@ pub(crate) struct ReplicaStatus {
     replayed: AtomicU64,
     /// The last catch-up, if the replica has been master.
     catch_up: Mutex<Option<CatchUp>>,
+    /// A reader of the replica's store while it is open.
+    reader: ReaderSlot,
+}
+
+/// The reader of a replica's store, replaced when the store is (re)opened.
+#[derive(Default)]
+struct ReaderSlot(RwLock<Option<Arc<dyn StoreReader>>>);
+
+impl std::fmt::Debug for ReaderSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set = self
+            .0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some();
+        f.debug_tuple("ReaderSlot").field(&set).finish()
+    }
 }
 
 impl ReplicaStatus {
@@ -68,6 +86,32 @@ impl ReplicaStatus {
             lag: AtomicU64::new(0),
             replayed: AtomicU64::new(0),
             catch_up: Mutex::new(None),
+            reader: ReaderSlot::default(),
+        }
+    }
+
+    /// Sets the reader of the replica's store (when it opens), or takes it away.
+    pub(crate) fn set_reader(&self, reader: Option<Arc<dyn StoreReader>>) {
+        *self
+            .reader
+            .0
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = reader;
+    }
+
+    /// The value of `key` in `table` as the replica's store has it now, read on the calling
+    /// thread; `None` when the store has no reader or is closed (the caller asks the actor).
+    /// Whether this replica may serve the read is the caller's to check.
+    pub(crate) fn read_store(
+        &self,
+        table: &str,
+        key: &[u8],
+    ) -> Option<Result<Option<Vec<u8>>, StoreError>> {
+        // Held for the read: the slot's writer (a store opening) waits for it, nobody else.
+        let reader = self.reader.0.read().unwrap_or_else(PoisonError::into_inner);
+        match reader.as_ref()?.get(table, key) {
+            Err(StoreError::Closed) => None,
+            read => Some(read),
         }
     }
 

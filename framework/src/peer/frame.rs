@@ -69,6 +69,9 @@ pub(crate) enum RequestBody {
     More(More),
     /// End the watch with this request's id. It gets no reply.
     Cancel(Cancel),
+    /// Read a key's stored value (`KeyspaceRef::get`): the reply is the stored record
+    /// (header and body, see [`record`](crate::state::record)) as an Avro `["null", "bytes"]`.
+    Get(Get),
 }
 
 /// A key to follow, from the state the subscriber holds.
@@ -121,6 +124,16 @@ pub(crate) struct Publish {
     pub(crate) key: Vec<u8>,
     /// The message's Avro encoding.
     pub(crate) message: Vec<u8>,
+}
+
+/// A key whose value to read.
+#[derive(Avro, Clone, Debug, PartialEq, Eq)]
+#[avro(namespace = "affinity.peer")]
+pub(crate) struct Get {
+    /// The state's name.
+    pub(crate) state: String,
+    /// The key's Avro encoding.
+    pub(crate) key: Vec<u8>,
 }
 
 /// The answer to a [`Request`].
@@ -223,7 +236,8 @@ pub(crate) enum Code {
     UnknownMessage,
     /// The message or key did not decode.
     BadMessage,
-    /// The handler rejected a published message.
+    /// The handler rejected a published message, or a read failed on the master (its store
+    /// failed, or holds a value that does not decode): the reason says why.
     Rejected,
     /// The partition did not answer in time; the message may still be handled.
     Timeout,

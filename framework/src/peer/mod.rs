@@ -51,14 +51,17 @@ mod watch;
 mod watching;
 mod wire;
 
-pub(crate) use frame::{Code, Done, Message, Outcome, Publish, Refused, RequestBody, Tell, Watch};
+pub(crate) use frame::{
+    Code, Done, Get, Message, Outcome, Publish, Refused, RequestBody, Tell, Watch,
+};
 pub(crate) use metrics::PeerMetrics;
 pub(crate) use peers::Peers;
 pub(crate) use server::PeerServer;
 pub(crate) use watch::{RemoteWatch, WatchEnded, peer_offset};
 
-/// The version of the peer protocol; nodes speaking another refuse the link.
-pub(crate) const PROTOCOL: i32 = 2;
+/// The version of the peer protocol; nodes speaking another refuse the link. 3: requests may
+/// be a [`Get`].
+pub(crate) const PROTOCOL: i32 = 3;
 
 /// Why a request got no outcome from the master's node.
 #[derive(Debug, Clone, thiserror::Error)]

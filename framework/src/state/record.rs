@@ -62,6 +62,19 @@ impl Header {
     }
 }
 
+/// A stored value's header and body, or `None` when a state with `ttl` has let it expire by
+/// now (an expired value reads as absent before the sweep deletes it).
+pub(crate) fn live(
+    stored: &[u8],
+    ttl: Option<Duration>,
+) -> Result<Option<(Header, &[u8])>, StateError> {
+    let (header, body) = Header::split(stored)?;
+    if header.expired(ttl, epoch_millis(SystemTime::now())) {
+        return Ok(None);
+    }
+    Ok(Some((header, body)))
+}
+
 /// `time` in milliseconds since the Unix epoch (negative before it), saturating.
 pub(crate) fn epoch_millis(time: SystemTime) -> i64 {
     match time.duration_since(UNIX_EPOCH) {
