@@ -91,6 +91,13 @@ async fn read(ks: &KeyspaceRef<Counters>, key: &str) -> Result<Option<i64>, AskE
     .await
 }
 
+/// `key`'s count read from a store (`KeyspaceRef::get`).
+async fn fetch(ks: &KeyspaceRef<Counters>, key: &str) -> Option<i64> {
+    ks.get::<String, i64>("counts", &key.to_owned())
+        .await
+        .unwrap()
+}
+
 /// The JSON body of `GET path` on `node`.
 async fn get_json(node: &RunningNode, path: &str) -> serde_json::Value {
     serde_json::from_str(&get(node, path).await).unwrap()
@@ -204,6 +211,11 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
     // serves stale reads once its tail has applied the writes.
     assert_eq!(add(&ks_b, "k0", 100).await, Ok(101), "b forwards to a");
     assert_eq!(read(&ks_a, "k0").await, Ok(Some(101)));
+    // A store read through b goes to a (b's standby may be behind) and sees the write b's
+    // ask acknowledged; on a it reads a's store.
+    assert_eq!(fetch(&ks_b, "k0").await, Some(101), "b's get goes to a");
+    assert_eq!(fetch(&ks_a, "k0").await, Some(101));
+    assert_eq!(fetch(&ks_b, "never-written").await, None);
     assert_eq!(add(&ks_b, "k0", -100).await, Ok(1));
     let refused = tokio::time::timeout(Duration::from_secs(10), read(&ks_b, "k0"))
         .await
@@ -218,7 +230,9 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
         Duration::from_secs(30),
         async || {
             for (i, key) in keys.iter().enumerate() {
-                if read(&stale, key).await != Ok(Some(i as i64 + 1)) {
+                let want = Some(i as i64 + 1);
+                // Both through the standby's actor and from its store.
+                if read(&stale, key).await != Ok(want) || fetch(&stale, key).await != want {
                     return false;
                 }
             }
@@ -271,6 +285,7 @@ async fn a_standby_tails_the_log_and_takes_over_when_the_master_leaves() {
             Ok(Some(i as i64 + 1)),
             "{key} after failover"
         );
+        assert_eq!(fetch(&ks_b, key).await, Some(i as i64 + 1), "{key}");
     }
     for (key, (acknowledged, unknown)) in &written {
         let value = read(&ks_b, key).await.unwrap().unwrap_or(0);
