@@ -75,6 +75,11 @@ async fn http_benchmark(options: &RunOptions) -> Result<HttpReport, BenchError> 
             addr: a.node,
             prefix: "/quote/",
         },
+        Target {
+            name: "affinity (RocksDB, ask)",
+            addr: a.node,
+            prefix: "/ask/",
+        },
     ];
     let unknown: Vec<&String> = options
         .http_targets

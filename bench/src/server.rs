@@ -120,6 +120,7 @@ async fn start_node(dir: &Path, backend: StoreBackend) -> Result<RunningNode, Be
     let body = Bytes::from(affinity_avro::to_vec(&Quote::sample(FIRST_KEY)));
     let routes = Router::new()
         .route("/quote/{id}", get(get_quote))
+        .route("/ask/{id}", get(ask_quote))
         .route("/constant/{id}", get(bare_quote).with_state(body.clone()))
         .route("/hop/{id}", get(hop).with_state(body))
         .route("/tick/{id}", post(tick));
@@ -143,8 +144,20 @@ async fn start_node(dir: &Path, backend: StoreBackend) -> Result<RunningNode, Be
     Ok(node)
 }
 
-/// `GET /quote/{id}` on a node: a point read through the partition that owns the key.
+/// `GET /quote/{id}` on a node: a point read from the store of the partition that owns the
+/// key (`KeyspaceRef::get`, no message to the partition).
 async fn get_quote(
+    ks: KeyspaceRef<Market>,
+    UrlPath(id): UrlPath<i64>,
+) -> Result<Avro<Quote>, ApiError> {
+    ks.get::<i64, Quote>(QUOTES, &id)
+        .await?
+        .map(Avro)
+        .ok_or(ApiError::NotFound)
+}
+
+/// `GET /ask/{id}` on a node: the same read by the partition's handler, through its mailbox.
+async fn ask_quote(
     ks: KeyspaceRef<Market>,
     UrlPath(id): UrlPath<i64>,
 ) -> Result<Avro<Quote>, ApiError> {
