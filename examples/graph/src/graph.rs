@@ -12,14 +12,14 @@ use std::collections::{BTreeSet, VecDeque};
 use std::time::Duration;
 
 use affinity::gateway::ApiError;
-use affinity::keyspace::{AskError, KeyspaceRef};
+use affinity::keyspace::{AskError, GetError, KeyspaceRef};
 use affinity::state::StateError;
 
 use crate::lease::{self, LeaseError};
 use crate::model::{Component, Vertex};
 use crate::partition::{
-    GetVertex, GraphPartition, RenameVertex, SetComponent, SetEdge, SetMembers, UpsertVertex,
-    Upserted,
+    COMPONENTS, GraphPartition, RenameVertex, SetComponent, SetEdge, SetMembers, UpsertVertex,
+    Upserted, VERTICES,
 };
 
 /// The largest component a connect or disconnect will walk; past it the operation is refused
@@ -41,6 +41,9 @@ pub enum GraphError {
     /// A state failed.
     #[error(transparent)]
     State(#[from] StateError),
+    /// A read failed.
+    #[error(transparent)]
+    Get(#[from] GetError),
     /// Other changes to the graph's shape held it for too long.
     #[error("the graph's shape is being changed by others; try again")]
     Busy,
@@ -63,6 +66,7 @@ impl From<GraphError> for ApiError {
             GraphError::TooLarge => ApiError::Conflict(e.to_string()),
             GraphError::Ask(ask) => ask.into(),
             GraphError::State(state) => ApiError::internal(state),
+            GraphError::Get(get) => get.into(),
             GraphError::Busy => ApiError::Unavailable {
                 retry_after: Duration::from_secs(1),
             },
@@ -91,9 +95,9 @@ impl Graph {
         &self.keyspace
     }
 
-    /// A vertex.
+    /// A vertex: the last value written, read from its partition's store.
     pub async fn vertex(&self, id: i64) -> Result<Option<Vertex>, GraphError> {
-        Ok(self.keyspace.ask(&id, GetVertex(id)).await??)
+        Ok(self.keyspace.get(VERTICES, &id).await?)
     }
 
     /// Creates or renames vertex `id`. A new vertex is its own component. Renaming leaves the
@@ -156,12 +160,9 @@ impl Graph {
         Ok(components)
     }
 
-    /// The component with id `id`.
+    /// The component with id `id`, read from its partition's store.
     pub async fn component(&self, id: i64) -> Result<Option<Component>, GraphError> {
-        Ok(self
-            .keyspace
-            .ask(&id, crate::partition::GetComponent(id))
-            .await??)
+        Ok(self.keyspace.get(COMPONENTS, &id).await?)
     }
 
     async fn existing(&self, id: i64) -> Result<Vertex, GraphError> {

@@ -23,8 +23,8 @@ use affinity::keyspace::Keyspace;
 use crate::lease::{DropLease, LEASES, Lease, TakeLease};
 use crate::model::{Component, Rename, Vertex};
 use crate::partition::{
-    COMPONENTS, GetComponent, GetVertex, GraphPartition, RenameVertex, SetComponent, SetEdge,
-    SetMembers, UpsertVertex, VERTICES,
+    COMPONENTS, GraphPartition, RenameVertex, SetComponent, SetEdge, SetMembers, UpsertVertex,
+    VERTICES,
 };
 
 /// The `graph` keyspace: vertices and components by id, in eight partitions; live clients may
@@ -38,12 +38,10 @@ pub fn keyspace() -> Keyspace<GraphPartition> {
         .handler(GraphPartition)
         .accept_published::<i64, Rename>()
         // In a cluster, the messages the API sends travel to their partition's master.
-        .remote::<GetVertex>()
         .remote::<UpsertVertex>()
         .remote::<RenameVertex>()
         .remote::<SetEdge>()
         .remote::<SetComponent>()
-        .remote::<GetComponent>()
         .remote::<SetMembers>()
         .remote::<TakeLease>()
         .remote::<DropLease>()

@@ -19,21 +19,6 @@ pub struct GraphPartition;
 
 impl Handler for GraphPartition {}
 
-/// Reads a vertex.
-#[derive(Avro, Debug)]
-pub struct GetVertex(pub i64);
-
-impl Message for GetVertex {
-    type Reply = Result<Option<Vertex>, StateError>;
-    const IDEMPOTENT: bool = true;
-}
-
-impl Handles<GetVertex> for GraphPartition {
-    fn handle(&mut self, m: GetVertex, ctx: &mut Context<'_>) -> <GetVertex as Message>::Reply {
-        ctx.state::<i64, Vertex>(VERTICES)?.get(&m.0)
-    }
-}
-
 /// Creates a vertex (alone in its own component) or renames it. Replies with the vertex and
 /// whether it is new.
 #[derive(Avro, Debug)]
@@ -222,25 +207,6 @@ impl Handles<SetComponent> for GraphPartition {
                 })
             })?;
         Ok(())
-    }
-}
-
-/// Reads a component.
-#[derive(Avro, Debug)]
-pub struct GetComponent(pub i64);
-
-impl Message for GetComponent {
-    type Reply = Result<Option<Component>, StateError>;
-    const IDEMPOTENT: bool = true;
-}
-
-impl Handles<GetComponent> for GraphPartition {
-    fn handle(
-        &mut self,
-        m: GetComponent,
-        ctx: &mut Context<'_>,
-    ) -> <GetComponent as Message>::Reply {
-        ctx.state::<i64, Component>(COMPONENTS)?.get(&m.0)
     }
 }
 

@@ -14,7 +14,7 @@
 //! reaches the store once the log has acknowledged it, so a read never sees one the log may
 //! lose (§4.3); and every reply that depended on a write is sent after the write reached the
 //! store, so a write acknowledged to any client is seen by every later read (§4.1). Unlike a
-//! handler's [`State::get`](crate::State::get), which sees its partition's writes still in
+//! handler's [`State::get`](crate::state::State::get), which sees its partition's writes still in
 //! flight (and whose answer waits for them), a read here returns the last acknowledged value
 //! at once.
 //!
@@ -36,12 +36,20 @@ use crate::state::record::{HEADER_LEN, live};
 
 impl<H: Handler> KeyspaceRef<H> {
     /// The value of `key` in state `state`, read from the store of the key's partition without
-    /// a message to its actor (see the [module docs](self) for what that means).
+    /// a message to its actor, the way Kafka Streams' interactive queries read a state store:
+    /// the read neither waits for the partition's queued jobs nor adds to them.
     ///
-    /// It returns the last value a write committed (in Kafka mode: the changelog
-    /// acknowledged): every write acknowledged to a client before the call is seen. A value
-    /// whose TTL has run out reads as absent, and a value written with an earlier version of
-    /// `V` reads through schema resolution, as in a handler.
+    /// It returns the last value a write committed (in Kafka mode: that the changelog
+    /// acknowledged): every write acknowledged to a client before the call is seen, and no
+    /// write the log may still lose. Unlike a handler's [`State::get`](crate::state::State::get),
+    /// which sees its partition's writes in flight (and whose answer waits for them), it
+    /// does not wait for writes in flight. A value whose TTL has run out reads as absent, and
+    /// a value written with an earlier version of `V` reads through schema resolution, as in
+    /// a handler.
+    ///
+    /// The store is read on this node when its replica serves this reference's reads: the
+    /// master, or any replica for a [`stale`](Self::stale) reference. Otherwise the read goes
+    /// to the master's node, which reads its store the same way.
     ///
     /// Fails with [`GetError::State`] for an unknown state, other types than the state's, or a
     /// store failure, and with [`GetError::Ask`] when the partition's master cannot be reached

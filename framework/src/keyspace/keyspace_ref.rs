@@ -35,16 +35,21 @@ pub(crate) struct Inner<H> {
     pub(crate) assignment: Option<watch::Receiver<Arc<Assignment>>>,
 }
 
-/// A handle to a running keyspace whose partitions run the handler `H`: send messages to the
-/// partition that owns a key (`ask`, `tell`), to every partition (`scatter`), run closures in a
-/// partition (`call`), and observe keys and states. Cheap to clone.
+/// A handle to a running keyspace whose partitions run the handler `H`: read a key's value
+/// from its partition's store (`get`), send messages to the partition that owns a key (`ask`,
+/// `tell`), to every partition (`scatter`), run closures in a partition (`call`), and observe
+/// keys and states. Cheap to clone.
 ///
 /// In an axum handler it is an extractor, found by its handler type among the node's
 /// keyspaces:
 ///
 /// ```ignore
 /// async fn get_vertex(graph: KeyspaceRef<Graph>, Path(id): Path<i64>) -> Result<Avro<Vertex>, ApiError> {
-///     graph.ask(&id, GetVertex { id }).await?.map(Avro).ok_or(ApiError::NotFound)
+///     graph.get("vertices", &id).await?.map(Avro).ok_or(ApiError::NotFound)
+/// }
+///
+/// async fn rename(graph: KeyspaceRef<Graph>, Path(id): Path<i64>, Avro(to): Avro<String>) -> Result<Avro<Vertex>, ApiError> {
+///     graph.ask(&id, Rename { id, to }).await?.map(Avro).ok_or(ApiError::NotFound)
 /// }
 /// ```
 ///

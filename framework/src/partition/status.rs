@@ -1,6 +1,7 @@
 //! [`ReplicaStatus`]: what this node's replica of a partition is doing right now, shared by the
 //! replica's supervisor (which sets it), the partition's handle (which routes by it) and
-//! `/cluster` (which shows it).
+//! `/cluster` (which shows it); with the reader of the replica's store while it is open, for
+//! [`KeyspaceRef::get`](crate::keyspace::KeyspaceRef::get).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};

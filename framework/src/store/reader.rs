@@ -7,7 +7,7 @@ use super::StoreError;
 /// through the partition's mailbox (Kafka Streams' interactive queries read a state store
 /// the same way).
 ///
-/// [`KeyspaceRef::get`]: crate::KeyspaceRef::get
+/// [`KeyspaceRef::get`]: crate::keyspace::KeyspaceRef::get
 ///
 /// A reader sees every batch the store's [`write`](super::Store::write) has returned from,
 /// whole (the batch is atomic to readers too), and nothing later in flight. It stays valid
