@@ -191,3 +191,102 @@ fn refused(error: AskError) -> Outcome {
     };
     refuse(code, reason)
 }
+
+#[cfg(test)]
+mod tests {
+    use affinity_avro::from_slice;
+
+    use super::*;
+    use crate::config::{NodeConfig, StoreBackend};
+    use crate::keyspace::Keyspace;
+    use crate::node::{Node, RunningNode};
+    use crate::state::record::Header;
+
+    #[derive(Clone)]
+    struct Plain;
+    impl Handler for Plain {}
+
+    async fn node(dir: &std::path::Path) -> RunningNode {
+        let mut config = NodeConfig::default();
+        config.http.listen = "127.0.0.1:0".parse().unwrap();
+        config.node.data_dir = Some(dir.to_owned());
+        config.store.backend = StoreBackend::Memory;
+        let keyspace = Keyspace::new("t")
+            .partitions(4)
+            .state::<String, i64>("counts")
+            .handler(Plain);
+        Node::new(config).keyspace(keyspace).start().await.unwrap()
+    }
+
+    fn get(state: &str, key: &str) -> RequestBody {
+        RequestBody::Get(Get {
+            state: state.to_owned(),
+            key: to_vec(&key.to_owned()),
+        })
+    }
+
+    /// What a peer's `Get` is answered with: the stored record, nothing for a missing key, and
+    /// a refusal naming the mistake for a request that no node of the same build would send.
+    #[tokio::test]
+    async fn a_forwarded_get_answers_the_stored_record_or_refuses_a_bad_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let node = node(dir.path()).await;
+        let ks = node.keyspace::<Plain>().unwrap();
+        let key = "seven".to_owned();
+        ks.call(&key.clone(), move |_, ctx| {
+            ctx.state::<String, i64>("counts")
+                .unwrap()
+                .put(&key, &7)
+                .unwrap();
+        })
+        .await
+        .unwrap();
+        let deadline = Instant::now() + std::time::Duration::from_secs(5);
+        let partition = ks.partition_of(&"seven".to_owned());
+
+        let Outcome::Done(done) = ks
+            .serve_forwarded(partition, get("counts", "seven"), deadline)
+            .await
+        else {
+            panic!("a get of a stored key is answered");
+        };
+        let record = from_slice::<Option<Vec<u8>>>(&done.reply).unwrap().unwrap();
+        let (header, body) = Header::split(&record).unwrap();
+        assert_eq!(from_slice::<i64>(body).unwrap(), 7);
+        assert_eq!(header.schema_id, ks.inner.states[0].schemas.value_id);
+
+        let missing = ks.partition_of(&"never".to_owned());
+        let Outcome::Done(done) = ks
+            .serve_forwarded(missing, get("counts", "never"), deadline)
+            .await
+        else {
+            panic!("a get of a missing key is answered");
+        };
+        assert_eq!(from_slice::<Option<Vec<u8>>>(&done.reply).unwrap(), None);
+
+        let refusal = |outcome| match outcome {
+            Outcome::Refused(refused) => (refused.code, refused.reason),
+            _ => panic!("not refused"),
+        };
+        let (code, reason) = refusal(
+            ks.serve_forwarded(partition, get("nope", "seven"), deadline)
+                .await,
+        );
+        assert_eq!(code, Code::BadMessage);
+        assert!(reason.contains("nope"), "{reason}");
+        let elsewhere = (partition + 1) % ks.partitions();
+        let (code, reason) = refusal(
+            ks.serve_forwarded(elsewhere, get("counts", "seven"), deadline)
+                .await,
+        );
+        assert_eq!(code, Code::BadMessage);
+        assert!(reason.contains("not in partition"), "{reason}");
+        let garbage = RequestBody::Get(Get {
+            state: "counts".to_owned(),
+            key: vec![0xff],
+        });
+        let (code, _) = refusal(ks.serve_forwarded(partition, garbage, deadline).await);
+        assert_eq!(code, Code::BadMessage);
+        node.shutdown().await.unwrap();
+    }
+}
