@@ -69,10 +69,10 @@ impl<H: Handler> KeyspaceRef<H> {
         let index = self.state_index::<K, V>(state)?;
         let def = &self.inner.states[index];
         let avro = to_vec(key);
-        let mut store_key = Vec::with_capacity(avro.len() + 1);
-        def.spec
+        let store_key = def
+            .spec
             .key_codec
-            .from_avro(&avro, &mut store_key)
+            .from_avro_to_vec(&avro)
             .map_err(StateError::from)?;
         let partition = self.inner.partitioner.partition(&avro);
         let handle = self.handle(partition)?;

@@ -304,13 +304,11 @@ impl<H: Handler> KeyspaceRef<H> {
 
     /// The store encoding of `avro_key`, a key of state `index`.
     pub(crate) fn store_key(&self, index: usize, avro_key: &[u8]) -> Result<Vec<u8>, ObserveError> {
-        let mut store_key = Vec::new();
         self.inner.states[index]
             .spec
             .key_codec
-            .from_avro(avro_key, &mut store_key)
-            .map_err(|e| ObserveError::BadKey(e.to_string()))?;
-        Ok(store_key)
+            .from_avro_to_vec(avro_key)
+            .map_err(|e| ObserveError::BadKey(e.to_string()))
     }
 
     /// The position of state `name`, checking its types.

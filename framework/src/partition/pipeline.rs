@@ -280,10 +280,10 @@ impl PartitionCore {
                 .map_err(|e| ChangelogError::Apply(e.to_string()))?;
             let (_, avro_key) = affinity_avro::decode_frame(&r.key)
                 .map_err(|e| ChangelogError::Apply(format!("a record key: {e}")))?;
-            let mut key = Vec::with_capacity(avro_key.len());
-            def.spec
+            let key = def
+                .spec
                 .key_codec
-                .from_avro(avro_key, &mut key)
+                .from_avro_to_vec(avro_key)
                 .map_err(|e| ChangelogError::Apply(format!("a record key: {e}")))?;
             keys.push(key);
         }

@@ -235,8 +235,7 @@ where
     /// `key` in both encodings, each computed once per write.
     fn key_bytes(&self, key: &K) -> Result<KeyBytes, StateError> {
         let avro = to_vec(key);
-        let mut store = Vec::with_capacity(avro.len() + 1);
-        self.spec_codec().from_avro(&avro, &mut store)?;
+        let store = self.spec_codec().from_avro_to_vec(&avro)?;
         Ok(KeyBytes { avro, store })
     }
 

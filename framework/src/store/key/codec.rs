@@ -156,6 +156,15 @@ impl<'s> KeyCodec<'s> {
     pub fn from_avro(&self, avro: &[u8], out: &mut Vec<u8>) -> Result<(), KeyError> {
         self.encode(&decode_value(self.schema, avro)?, out)
     }
+
+    /// The key encoding of a value given in Avro binary, in a new vector (see
+    /// [`KeyCodec::from_avro`]).
+    pub fn from_avro_to_vec(&self, avro: &[u8]) -> Result<Vec<u8>, KeyError> {
+        // Key encodings are the Avro bytes with at most a terminator or two per field.
+        let mut out = Vec::with_capacity(avro.len() + 1);
+        self.from_avro(avro, &mut out)?;
+        Ok(out)
+    }
 }
 
 /// A [`KeyCodec`] for the Rust key type `K`, over `K`'s own schema.
