@@ -415,8 +415,8 @@ mod tests {
             .expect("the log refused the records")
     }
 
-    /// A transactional writer for a new one-partition topic.
-    async fn writer(bootstrap: String) -> KafkaWriter {
+    /// A writer for a new one-partition topic: transactional with `Acks::All`.
+    async fn writer(bootstrap: String, acks: Acks) -> KafkaWriter {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap()
@@ -424,7 +424,7 @@ mod tests {
         let cluster = format!("writer-{}-{nanos}", std::process::id());
         let config = KafkaConfig {
             bootstrap_servers: vec![bootstrap],
-            acks: Acks::All,
+            acks,
         };
         let clients = Clients::new(&config, &cluster, "writer-test");
         let topic = clients.topic("ks", "s");
@@ -436,9 +436,11 @@ mod tests {
         ensure_topics(&clients.admin().unwrap(), &[spec])
             .await
             .unwrap();
-        let id = clients.transactional_id("ks", 0);
-        let producer = clients.producer(Some(&id)).await.unwrap();
-        KafkaWriter::new(producer, Arc::from(vec![topic]), 0, Some(id), MAX_RECORD)
+        let id = clients
+            .transactional()
+            .then(|| clients.transactional_id("ks", 0));
+        let producer = clients.producer(id.as_deref()).await.unwrap();
+        KafkaWriter::new(producer, Arc::from(vec![topic]), 0, id, MAX_RECORD)
     }
 
     /// Offsets show the transactions: a record right after another in the same transaction has
@@ -446,7 +448,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn records_join_the_transaction_until_its_first_records_are_delivered() {
         let Some(bootstrap) = bootstrap() else { return };
-        let mut writer = writer(bootstrap).await;
+        let mut writer = writer(bootstrap, Acks::All).await;
 
         // Record 2 comes after record 1's flush, before its delivery is seen: same transaction.
         writer.append(record(1)).unwrap();
@@ -479,5 +481,23 @@ mod tests {
         assert_eq!(second, vec![first[1] + 2], "record 3 alone, after a marker");
         let third = acked(&mut writer).await;
         assert_eq!(third, vec![second[0] + 2], "record 4 alone, after a marker");
+    }
+
+    /// Without transactions, records are handed out as they are delivered, in order, with
+    /// nothing between them.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn without_transactions_delivered_records_are_handed_out_in_order() {
+        let Some(bootstrap) = bootstrap() else { return };
+        let mut writer = writer(bootstrap, Acks::Leader).await;
+        for i in 1..=5 {
+            writer.append(record(i)).unwrap();
+        }
+        writer.flush();
+        let mut offsets = Vec::new();
+        while offsets.len() < 5 {
+            offsets.extend(acked(&mut writer).await);
+        }
+        assert_eq!(offsets.len(), 5, "{offsets:?}");
+        assert!(offsets.windows(2).all(|w| w[1] == w[0] + 1), "{offsets:?}");
     }
 }
