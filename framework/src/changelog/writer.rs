@@ -35,6 +35,8 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 use tokio::task::JoinHandle;
 
+use affinity_avro::{FRAME_HEADER_LEN, encode_frame};
+
 use super::ChangelogError;
 
 /// How long one commit (or abort) may take before it counts as failed.
@@ -43,23 +45,51 @@ const COMMIT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a commit waits for librdkafka to stop counting delivered records (see [`settle`]).
 const SETTLE_TIMEOUT: Duration = Duration::from_millis(200);
 
-/// One record for a partition's changelog.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LogRecord {
+/// One record for a partition's changelog, borrowed from the write that makes it. The writer
+/// frames key and value (Confluent framing) as it produces them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LogRecord<'a> {
     /// The state, by position: its topic.
     pub(crate) state: usize,
-    /// The Confluent-framed Avro key.
-    pub(crate) key: Vec<u8>,
-    /// The Confluent-framed Avro value, or `None` for a tombstone.
-    pub(crate) value: Option<Vec<u8>>,
+    /// The key's schema id and Avro encoding.
+    pub(crate) key: (u32, &'a [u8]),
+    /// The value's schema id and Avro encoding, or `None` for a tombstone.
+    pub(crate) value: Option<(u32, &'a [u8])>,
     /// The event time, in ms since the Unix epoch: the record's timestamp.
     pub(crate) timestamp: i64,
 }
 
-impl LogRecord {
-    /// The record's size as the broker counts it, roughly: key plus value.
+impl LogRecord<'_> {
+    /// The record's size as the broker counts it, roughly: framed key plus framed value.
     pub(crate) fn size(&self) -> usize {
-        self.key.len() + self.value.as_ref().map_or(0, Vec::len)
+        FRAME_HEADER_LEN
+            + self.key.1.len()
+            + self.value.map_or(0, |(_, v)| FRAME_HEADER_LEN + v.len())
+    }
+}
+
+/// A record framed: what the producer sends, kept while it waits for the next transaction.
+#[derive(Debug, Default)]
+struct Framed {
+    state: usize,
+    key: Vec<u8>,
+    value: Option<Vec<u8>>,
+    timestamp: i64,
+}
+
+impl Framed {
+    /// Frames `record` into this one's buffers.
+    fn set(&mut self, record: &LogRecord<'_>) {
+        self.state = record.state;
+        self.timestamp = record.timestamp;
+        self.key.clear();
+        encode_frame(record.key.0, record.key.1, &mut self.key);
+        self.value = record.value.map(|(id, body)| {
+            let mut value = self.value.take().unwrap_or_default();
+            value.clear();
+            encode_frame(id, body, &mut value);
+            value
+        });
     }
 }
 
@@ -67,7 +97,7 @@ impl LogRecord {
 /// offsets once durable, in the same order.
 pub(crate) trait LogWriter: Send {
     /// Queues `record`. On error nothing was queued.
-    fn append(&mut self, record: LogRecord) -> Result<(), ChangelogError>;
+    fn append(&mut self, record: LogRecord<'_>) -> Result<(), ChangelogError>;
 
     /// Asks for the records queued so far to be made durable; the writer chooses how to group
     /// them with the records that follow.
@@ -93,7 +123,9 @@ pub(crate) struct KafkaWriter {
     transactional_id: Option<String>,
     max_record: usize,
     /// Records appended while the transaction is closed: the start of the next one.
-    waiting: Vec<LogRecord>,
+    waiting: Vec<Framed>,
+    /// Where a record is framed on its way to the producer (which copies it).
+    scratch: Framed,
     /// Delivery reports not yet seen, in the order the records were produced.
     produced: VecDeque<DeliveryFuture>,
     /// The offsets of the records delivered and not yet handed out (with transactions: not
@@ -131,6 +163,7 @@ impl KafkaWriter {
             transactional_id,
             max_record,
             waiting: Vec::new(),
+            scratch: Framed::default(),
             produced: VecDeque::new(),
             delivered: Vec::new(),
             open: false,
@@ -141,7 +174,7 @@ impl KafkaWriter {
         }
     }
 
-    fn produce(&mut self, record: &LogRecord) -> Result<(), ChangelogError> {
+    fn produce(&mut self, record: &Framed) -> Result<(), ChangelogError> {
         if self.transactional_id.is_some() && !self.open {
             if let Err(error) = self.producer.begin_transaction() {
                 return Err(self.classify("beginning a transaction", error));
@@ -252,7 +285,7 @@ impl KafkaWriter {
 }
 
 impl LogWriter for KafkaWriter {
-    fn append(&mut self, record: LogRecord) -> Result<(), ChangelogError> {
+    fn append(&mut self, record: LogRecord<'_>) -> Result<(), ChangelogError> {
         if self.fenced {
             return Err(ChangelogError::Fenced {
                 transactional_id: self.transactional_id.clone().unwrap_or_default(),
@@ -266,10 +299,16 @@ impl LogWriter for KafkaWriter {
             });
         }
         if self.closed {
-            self.waiting.push(record);
+            let mut framed = Framed::default();
+            framed.set(&record);
+            self.waiting.push(framed);
             return Ok(());
         }
-        self.produce(&record)
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.set(&record);
+        let produced = self.produce(&scratch);
+        self.scratch = scratch;
+        produced
     }
 
     fn flush(&mut self) {
@@ -398,11 +437,13 @@ mod tests {
         found
     }
 
-    fn record(i: u8) -> LogRecord {
+    const BODY: [u8; 10] = [7; 10];
+
+    fn record(key: &[u8]) -> LogRecord<'_> {
         LogRecord {
             state: 0,
-            key: vec![i],
-            value: Some(vec![i; 10]),
+            key: (1, key),
+            value: Some((2, &BODY)),
             timestamp: 1_700_000_000_000,
         }
     }
@@ -452,16 +493,16 @@ mod tests {
         let mut writer = writer(bootstrap, Acks::All).await;
 
         // Record 2 comes after record 1's flush, before its delivery is seen: same transaction.
-        writer.append(record(1)).unwrap();
+        writer.append(record(&[1])).unwrap();
         writer.flush();
-        writer.append(record(2)).unwrap();
+        writer.append(record(&[2])).unwrap();
         writer.flush();
         let first = acked(&mut writer).await;
         assert_eq!(first.len(), 2, "both records in one commit: {first:?}");
         assert_eq!(first[1], first[0] + 1, "{first:?}");
 
         // Record 4 comes once record 3's transaction has closed: it waits for the next one.
-        writer.append(record(3)).unwrap();
+        writer.append(record(&[3])).unwrap();
         writer.flush();
         let mut early = None;
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -473,7 +514,7 @@ mod tests {
             }
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
-        writer.append(record(4)).unwrap();
+        writer.append(record(&[4])).unwrap();
         writer.flush();
         let second = match early {
             Some(offsets) => offsets,
@@ -491,7 +532,7 @@ mod tests {
         let Some(bootstrap) = bootstrap() else { return };
         let mut writer = writer(bootstrap, Acks::Leader).await;
         for i in 1..=5 {
-            writer.append(record(i)).unwrap();
+            writer.append(record(&[i])).unwrap();
         }
         writer.flush();
         let mut offsets = Vec::new();

@@ -109,7 +109,7 @@ impl PartitionCore {
                     if let Some(offset) = offset {
                         let name = &self.states[state].spec.name;
                         self.batch
-                            .put(CHECKPOINTS, name.as_bytes(), offset.to_be_bytes().to_vec());
+                            .put(CHECKPOINTS, name.as_bytes(), offset.to_be_bytes());
                     }
                 }
             }

@@ -207,8 +207,8 @@ impl PartitionCore {
                     (Some(_), None) => std::cmp::Ordering::Less,
                     (None, Some(_)) => std::cmp::Ordering::Greater,
                     (Some((s, _)), Some((p, _))) => match direction {
-                        Direction::Forward => s.as_slice().cmp(p.as_slice()),
-                        Direction::Reverse => p.as_slice().cmp(s.as_slice()),
+                        Direction::Forward => s.as_slice().cmp(&p[..]),
+                        Direction::Reverse => p[..].cmp(s.as_slice()),
                     },
                 };
                 if order == std::cmp::Ordering::Less {
@@ -234,7 +234,7 @@ impl PartitionCore {
                 if let Some((header, body)) = value
                     && !header.expired(ttl, now)
                 {
-                    out.push((key.clone(), *header, body.to_vec()));
+                    out.push((key.to_vec(), *header, body.to_vec()));
                 }
             }
             match page.rest {

@@ -23,7 +23,7 @@ pub(crate) struct Pending {
 /// Unacknowledged writes by state and store key, in key order (scans merge them).
 #[derive(Debug, Default)]
 pub(crate) struct Overlay {
-    states: Vec<BTreeMap<Vec<u8>, Pending>>,
+    states: Vec<BTreeMap<Bytes, Pending>>,
 }
 
 impl Overlay {
@@ -39,10 +39,10 @@ impl Overlay {
         self.states.get(state)?.get(key)
     }
 
-    /// Records write `seq` of `key`.
-    pub(crate) fn set(&mut self, state: usize, key: &[u8], pending: Pending) {
+    /// Records write `seq` of `key` (the store key, shared with the staged write).
+    pub(crate) fn set(&mut self, state: usize, key: Bytes, pending: Pending) {
         if let Some(map) = self.states.get_mut(state) {
-            map.insert(key.to_vec(), pending);
+            map.insert(key, pending);
         }
     }
 
@@ -72,19 +72,19 @@ impl Overlay {
         state: usize,
         range: &KeyRange,
         direction: Direction,
-    ) -> Box<dyn Iterator<Item = (&'a Vec<u8>, &'a Pending)> + 'a> {
+    ) -> Box<dyn Iterator<Item = (&'a Bytes, &'a Pending)> + 'a> {
         let Some(map) = self.states.get(state) else {
             return Box::new(std::iter::empty());
         };
         if range.is_empty() {
             return Box::new(std::iter::empty());
         }
-        let lower = Bound::Included(range.lower().to_vec());
+        let lower = Bound::Included(range.lower());
         let upper = match range.upper() {
-            Some(u) => Bound::Excluded(u.to_vec()),
+            Some(u) => Bound::Excluded(u),
             None => Bound::Unbounded,
         };
-        let entries = map.range((lower, upper));
+        let entries = map.range::<[u8], _>((lower, upper));
         match direction {
             Direction::Forward => Box::new(entries),
             Direction::Reverse => Box::new(entries.rev()),
@@ -113,8 +113,8 @@ mod tests {
     #[test]
     fn settling_an_older_write_keeps_the_newer_one() {
         let mut o = Overlay::new(1);
-        o.set(0, b"k", put(1));
-        o.set(0, b"k", put(2));
+        o.set(0, Bytes::from_static(b"k"), put(1));
+        o.set(0, Bytes::from_static(b"k"), put(2));
         o.settle(0, b"k", 1);
         assert_eq!(o.get(0, b"k").map(|p| p.seq), Some(2));
         o.settle(0, b"k", 2);
@@ -125,11 +125,11 @@ mod tests {
     fn ranges_follow_the_direction() {
         let mut o = Overlay::new(2);
         for (i, k) in [b"a", b"b", b"c", b"d"].iter().enumerate() {
-            o.set(1, *k, put(i as u64));
+            o.set(1, Bytes::from_static(*k), put(i as u64));
         }
         let keys = |d| {
             o.range(1, &KeyRange::between(*b"b", *b"d"), d)
-                .map(|(k, _)| k.clone())
+                .map(|(k, _)| k.to_vec())
                 .collect::<Vec<_>>()
         };
         assert_eq!(keys(Direction::Forward), vec![b"b".to_vec(), b"c".to_vec()]);

@@ -11,7 +11,6 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 use std::task::{Context, Poll};
 
-use affinity_avro::encode_frame;
 use bytes::Bytes;
 
 use super::apply::{Change, Checkpoint};
@@ -34,7 +33,8 @@ pub(crate) type Reply = Box<dyn FnOnce(Result<(), AskError>) + Send>;
 struct Staged {
     seq: u64,
     state: usize,
-    key: Vec<u8>,
+    /// The store key, shared with the overlay.
+    key: Bytes,
     avro_key: Vec<u8>,
     /// The body (shared with the overlay) and event time, or `None` for a deletion.
     value: Option<(Bytes, i64)>,
@@ -98,23 +98,14 @@ impl PartitionCore {
         let Some(pipeline) = self.log.as_mut() else {
             return Err(ChangelogError::Stopped.into());
         };
-        let mut key = Vec::with_capacity(5 + avro_key.len());
-        encode_frame(key_id, &avro_key, &mut key);
-        let (value, timestamp) = match write.new {
-            Some((body, event_time)) => {
-                let mut v = Vec::with_capacity(5 + body.len());
-                encode_frame(value_id, body, &mut v);
-                (Some(v), event_time)
-            }
-            None => (
-                None,
-                crate::state::record::epoch_millis(std::time::SystemTime::now()),
-            ),
+        let timestamp = match write.new {
+            Some((_, event_time)) => event_time,
+            None => crate::state::record::epoch_millis(std::time::SystemTime::now()),
         };
         pipeline.writer.append(LogRecord {
             state: write.state,
-            key,
-            value,
+            key: (key_id, &avro_key),
+            value: write.new.map(|(body, _)| (value_id, body)),
             timestamp,
         })?;
         pipeline.staged_seq += 1;
@@ -122,9 +113,10 @@ impl PartitionCore {
         let value = write
             .new
             .map(|(body, event_time)| (Bytes::copy_from_slice(body), event_time));
+        let key = Bytes::copy_from_slice(write.key);
         pipeline.overlay.set(
             write.state,
-            write.key,
+            key.clone(),
             Pending {
                 seq,
                 value: value.as_ref().map(|(body, event_time)| {
@@ -140,7 +132,7 @@ impl PartitionCore {
         pipeline.staged.push_back(Staged {
             seq,
             state: write.state,
-            key: write.key.to_vec(),
+            key,
             avro_key,
             value,
             schema_id: value_id,

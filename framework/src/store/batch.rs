@@ -20,20 +20,26 @@
 /// assert_eq!(store.checkpoint()?, Some(41));
 /// # Ok::<(), affinity::store::StoreError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct WriteBatch {
     /// Tables the batch touches, each once; operations refer to them by index.
     tables: Vec<String>,
     ops: Vec<Op>,
+    /// Every key and value, back to back: a batch reused through [`WriteBatch::clear`]
+    /// allocates nothing per operation.
+    data: Vec<u8>,
     checkpoint: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An operation, its key and value as ranges of the batch's `data`.
+#[derive(Debug, Clone, Copy)]
 struct Op {
     table: usize,
-    key: Vec<u8>,
-    /// `None` deletes.
-    value: Option<Vec<u8>>,
+    /// Where the key starts; the value (if any) follows it.
+    start: usize,
+    key_len: usize,
+    /// The value's length, or `None` to delete.
+    value_len: Option<usize>,
 }
 
 /// One operation of a [`WriteBatch`], as [`WriteBatch::iter`] yields it.
@@ -73,31 +79,35 @@ impl WriteBatch {
         }
     }
 
-    /// Adds a put of `key` → `value` in `table`.
-    pub fn put(
-        &mut self,
-        table: &str,
-        key: impl Into<Vec<u8>>,
-        value: impl Into<Vec<u8>>,
-    ) -> &mut Self {
+    fn push(&mut self, table: &str, key: &[u8], value: Option<&[u8]>) -> &mut Self {
         let table = self.table_index(table);
+        let start = self.data.len();
+        self.data.extend_from_slice(key);
+        if let Some(value) = value {
+            self.data.extend_from_slice(value);
+        }
         self.ops.push(Op {
             table,
-            key: key.into(),
-            value: Some(value.into()),
+            start,
+            key_len: key.len(),
+            value_len: value.map(<[u8]>::len),
         });
         self
     }
 
+    /// Adds a put of `key` → `value` in `table`.
+    pub fn put(
+        &mut self,
+        table: &str,
+        key: impl AsRef<[u8]>,
+        value: impl AsRef<[u8]>,
+    ) -> &mut Self {
+        self.push(table, key.as_ref(), Some(value.as_ref()))
+    }
+
     /// Adds a delete of `key` in `table`.
-    pub fn delete(&mut self, table: &str, key: impl Into<Vec<u8>>) -> &mut Self {
-        let table = self.table_index(table);
-        self.ops.push(Op {
-            table,
-            key: key.into(),
-            value: None,
-        });
-        self
+    pub fn delete(&mut self, table: &str, key: impl AsRef<[u8]>) -> &mut Self {
+        self.push(table, key.as_ref(), None)
     }
 
     /// Sets the checkpoint the batch commits (a changelog offset or local sequence); the last
@@ -126,6 +136,7 @@ impl WriteBatch {
     pub fn clear(&mut self) {
         self.tables.clear();
         self.ops.clear();
+        self.data.clear();
         self.checkpoint = None;
     }
 
@@ -138,20 +149,29 @@ impl WriteBatch {
     pub fn iter(&self) -> impl Iterator<Item = Mutation<'_>> {
         self.ops.iter().map(|op| {
             let table = self.tables[op.table].as_str();
-            match &op.value {
-                Some(value) => Mutation::Put {
+            let value_at = op.start + op.key_len;
+            let key = &self.data[op.start..value_at];
+            match op.value_len {
+                Some(len) => Mutation::Put {
                     table,
-                    key: &op.key,
-                    value,
+                    key,
+                    value: &self.data[value_at..value_at + len],
                 },
-                None => Mutation::Delete {
-                    table,
-                    key: &op.key,
-                },
+                None => Mutation::Delete { table, key },
             }
         })
     }
 }
+
+/// Batches are equal when they make the same changes: the same operations in the same order,
+/// and the same checkpoint.
+impl PartialEq for WriteBatch {
+    fn eq(&self, other: &Self) -> bool {
+        self.checkpoint == other.checkpoint && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for WriteBatch {}
 
 #[cfg(test)]
 mod tests {
@@ -186,8 +206,32 @@ mod tests {
                 },
             ]
         );
+        let mut same = WriteBatch::new();
+        same.put("a", b"k", b"1")
+            .delete("b", b"k")
+            .put("a", b"k", b"2");
+        assert_eq!(b, same);
         b.clear();
         assert!(b.is_empty());
+        assert_ne!(b, same);
+        // Reused after `clear`, it holds only the new operations.
+        b.put("c", b"key", b"").delete("c", b"other");
+        assert_eq!(b.tables().collect::<Vec<_>>(), ["c"]);
+        assert_eq!(
+            b.iter().collect::<Vec<_>>(),
+            [
+                Mutation::Put {
+                    table: "c",
+                    key: b"key",
+                    value: b""
+                },
+                Mutation::Delete {
+                    table: "c",
+                    key: b"other"
+                },
+            ]
+        );
+        b.clear();
         b.set_checkpoint(3).set_checkpoint(4);
         assert!(!b.is_empty());
         assert_eq!((b.len(), b.checkpoint()), (0, Some(4)));
