@@ -1,6 +1,10 @@
 //! [`WriteBatch`]: puts and deletes across tables, and the partition's checkpoint, applied
 //! atomically.
 
+/// How much of its keys' and values' buffer (and as much of its operations') a cleared batch
+/// keeps for reuse.
+const RETAINED_BYTES: usize = 1 << 20;
+
 /// Puts and deletes across a store's tables plus, optionally, a new checkpoint, applied by
 /// [`Store::write`](super::Store::write) all together or not at all (DESIGN.md §4.4: the
 /// checkpoint is committed atomically with the data it covers).
@@ -132,11 +136,15 @@ impl WriteBatch {
         self.ops.is_empty() && self.checkpoint.is_none()
     }
 
-    /// Empties the batch, keeping its allocations.
+    /// Empties the batch, keeping its allocations up to a bound (so a partition's one huge
+    /// batch, e.g. during a restore, does not hold its memory for good).
     pub fn clear(&mut self) {
         self.tables.clear();
         self.ops.clear();
+        self.ops
+            .shrink_to(RETAINED_BYTES / std::mem::size_of::<Op>());
         self.data.clear();
+        self.data.shrink_to(RETAINED_BYTES);
         self.checkpoint = None;
     }
 
@@ -235,5 +243,23 @@ mod tests {
         b.set_checkpoint(3).set_checkpoint(4);
         assert!(!b.is_empty());
         assert_eq!((b.len(), b.checkpoint()), (0, Some(4)));
+    }
+
+    #[test]
+    fn a_cleared_batch_keeps_a_bounded_buffer() {
+        let mut b = WriteBatch::new();
+        let value = vec![7u8; 64 * 1024];
+        for i in 0..64u32 {
+            b.put("t", i.to_be_bytes(), &value);
+        }
+        assert!(b.data.capacity() > RETAINED_BYTES);
+        b.clear();
+        assert!(b.data.capacity() <= RETAINED_BYTES);
+        assert!(b.ops.capacity() * std::mem::size_of::<Op>() <= RETAINED_BYTES);
+        // Small batches keep reusing what is left.
+        b.put("t", b"k", b"v");
+        let kept = b.data.capacity();
+        b.clear();
+        assert_eq!(b.data.capacity(), kept);
     }
 }
