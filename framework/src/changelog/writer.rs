@@ -47,7 +47,7 @@ const SETTLE_TIMEOUT: Duration = Duration::from_millis(200);
 
 /// One record for a partition's changelog, borrowed from the write that makes it. The writer
 /// frames key and value (Confluent framing) as it produces them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct LogRecord<'a> {
     /// The state, by position: its topic.
     pub(crate) state: usize,
@@ -270,16 +270,17 @@ impl KafkaWriter {
         let offsets = std::mem::take(&mut self.delivered);
         // The records that waited form the next transaction, produced at once: the jobs that
         // wrote them have ended.
-        let waiting = std::mem::take(&mut self.waiting);
-        for record in &waiting {
-            if let Err(error) = self.produce(record) {
-                // Everything queued after a failure goes, so the partition can drop it all:
-                // abort what is in the new transaction and report the failure next.
-                self.spawn_end(Some(error));
-                return Ok(offsets);
-            }
+        let mut waiting = std::mem::take(&mut self.waiting);
+        let failure = waiting.iter().find_map(|record| self.produce(record).err());
+        // The vector is kept for the next transaction's waiting records.
+        waiting.clear();
+        self.waiting = waiting;
+        match failure {
+            // Everything queued after a failure goes, so the partition can drop it all: abort
+            // what is in the new transaction and report the failure next.
+            Some(error) => self.spawn_end(Some(error)),
+            None => self.flush(),
         }
-        self.flush();
         Ok(offsets)
     }
 }
