@@ -108,9 +108,9 @@ async fn a_hundred_subscriptions_on_one_socket_see_every_change_in_order() {
     stop_node(node).await;
 }
 
-/// `Unsubscribe` ends a subscription at once: no frame for it after, while the socket's other
-/// subscriptions go on; its `sub_id` can then name a new subscription, which starts with a
-/// snapshot of the latest value.
+/// `Unsubscribe` ends a subscription at once: no frame for it once the server has read it,
+/// while the socket's other subscriptions go on; its `sub_id` can then name a new
+/// subscription, which starts with a snapshot of the latest value.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsubscribe_ends_one_subscription_and_frees_its_id() {
     use affinity_avro::{from_slice, to_vec};
@@ -148,6 +148,14 @@ async fn unsubscribe_ends_one_subscription_and_frees_its_id() {
     assert_eq!(live.recv_delta().await.0.sub_id, 1);
 
     live.unsubscribe(1).await;
+    // The server reads a socket's frames in order, so once the Ping sent after the
+    // Unsubscribe is answered, the subscription has ended. (A write that races the Unsubscribe
+    // itself may still be delivered; one made after the Pong may not.)
+    live.ping(7).await;
+    match live.recv().await {
+        ServerFrame::Pong(pong) => assert_eq!(pong.nonce, 7),
+        other => panic!("expected the Pong, got {other:?}"),
+    }
     put(1, 2).await;
     put(2, 1).await;
     // Only subscription 2 hears of its change.
