@@ -4,7 +4,7 @@
 //! A vertex and its component record live in the partitions their ids route to, so one
 //! operation asks several partitions. Each partition applies its part atomically, but the
 //! operation as a whole is not a transaction: [`Graph`] serialises the operations that change
-//! the graph's shape with the `shape` [lease](crate::lease), which one operation holds at a
+//! the graph's shape with the `shape` [lease], which one operation holds at a
 //! time across the whole cluster, whichever node it runs on. (A design where one partition
 //! owns each component would let unrelated components change at once.)
 

@@ -31,7 +31,7 @@ pub const LEASE_TTL: Duration = Duration::from_secs(6);
 /// renewal does not lose it.
 const RENEW_EVERY: Duration = Duration::from_secs(2);
 
-/// How long [`take`] tries before it gives up on a lease someone else holds.
+/// How long [`hold`] tries before it gives up on a lease someone else holds.
 pub const LEASE_WAIT: Duration = Duration::from_secs(10);
 
 /// Between two tries of a lease someone else holds.
@@ -136,7 +136,7 @@ pub enum LeaseError {
 }
 
 /// Runs `work` holding lease `name`: takes it (waiting up to [`LEASE_WAIT`] while someone
-/// else holds it), renews it every [`RENEW_EVERY`] until `work` ends, then drops it.
+/// else holds it), renews it every `RENEW_EVERY` (2 s) until `work` ends, then drops it.
 pub async fn hold<T>(
     keyspace: &KeyspaceRef<GraphPartition>,
     name: &str,

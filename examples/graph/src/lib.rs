@@ -1,7 +1,7 @@
 //! Affinity's distributed-graph example: vertices and undirected edges in a keyspace of eight
 //! partitions, with every vertex's connected component kept up to date across partitions, an
 //! HTTP API ([`api`]) and live subscriptions to components ([`watch`]). Live clients may also
-//! publish a [`Rename`](model::Rename) to a vertex id (subjects `graph-published-key`, a
+//! publish a [`Rename`] to a vertex id (subjects `graph-published-key`, a
 //! `long`, and `graph-published-value`).
 //!
 //! ```text

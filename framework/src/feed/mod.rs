@@ -1,7 +1,7 @@
 //! Key feeds: how observers of a single key — live subscriptions, key observers — follow it
 //! without ever holding up its partition.
 //!
-//! The partition actor keeps a [`FeedLog`] for each observed key (the latest value and its last
+//! The partition actor keeps a `FeedLog` for each observed key (the latest value and its last
 //! few deltas) and updates it right after each write commits; observers hold a [`FeedReader`]
 //! and ask it for what brings them from the offset they hold to the latest one
 //! ([`FeedItem`]s). An observer that keeps up gets every change as a delta; one that falls

@@ -88,7 +88,7 @@ impl<S> Layer<S> for HttpMetricsLayer {
 /// The service of [`HttpMetricsLayer`].
 ///
 /// [`axum::Router::layer`] makes one service per route and method, cloned for every request, so
-/// each keeps the series of the first request it records ([`RouteSeries`], shared by its
+/// each keeps the series of the first request it records (`RouteSeries`, shared by its
 /// clones): later requests with the same method, route and status update them without a
 /// lookup in the families. Others (another status, or a service that serves several routes)
 /// look theirs up.
