@@ -85,9 +85,10 @@ impl FeedLog {
         self.latest = FeedItem::Deleted { offset };
     }
 
-    /// What an observer holding the state at `held` needs to reach the latest state, in order:
-    /// nothing if it is current; the deltas after `held` when the history still has all of
-    /// them; otherwise the latest state alone (coalescing whatever it missed).
+    /// Appends to `out` what an observer holding the state at `held` needs to reach the latest
+    /// state, in order: nothing if it is current; the deltas after `held` when the history
+    /// still has all of them; otherwise the latest state alone (coalescing whatever it missed).
+    /// Observers keep `out` between reads, so following a key allocates nothing per change.
     ///
     /// An observer may hold an offset past the latest change of the key (it got it from
     /// another replica, or from the key's feed before it was last idle). Up to `applied`, the
@@ -96,21 +97,22 @@ impl FeedLog {
     /// nothing until the key changes here, rather than a value older than the one it has;
     /// where it cannot (embedded mode: the offset is from a store that was since wiped) it
     /// gets the latest state, to start over.
-    pub(crate) fn since(&self, held: Option<u64>, applied: Applied) -> Vec<FeedItem> {
+    pub(crate) fn since(&self, held: Option<u64>, applied: Applied, out: &mut VecDeque<FeedItem>) {
         let Some(held) = held else {
-            return vec![self.latest.clone()];
+            out.push_back(self.latest.clone());
+            return;
         };
         let latest = self.latest.offset();
         if held == latest || (held > latest && (held <= applied.offset || applied.may_lag)) {
-            return Vec::new();
+            return;
         }
         let start = self
             .history
             .iter()
             .position(|d| matches!(d, FeedItem::Delta { base_offset, .. } if *base_offset == held));
         match start {
-            Some(i) => self.history.iter().skip(i).cloned().collect(),
-            None => vec![self.latest.clone()],
+            Some(i) => out.extend(self.history.range(i..).cloned()),
+            None => out.push_back(self.latest.clone()),
         }
     }
 }
@@ -124,6 +126,15 @@ mod tests {
         offset: 100,
         may_lag: false,
     };
+
+    impl FeedLog {
+        /// What [`FeedLog::since`] appends to an empty buffer.
+        fn items_since(&self, held: Option<u64>, applied: Applied) -> Vec<FeedItem> {
+            let mut out = VecDeque::new();
+            self.since(held, applied, &mut out);
+            out.into()
+        }
+    }
 
     fn snap(offset: u64) -> FeedItem {
         FeedItem::Snapshot {
@@ -148,15 +159,15 @@ mod tests {
             Bytes::from_static(&[5]),
             Some(Bytes::from_static(b"d5")),
         );
-        assert_eq!(log.since(Some(5), AT), vec![]);
+        assert_eq!(log.items_since(Some(5), AT), vec![]);
         let offsets: Vec<u64> = log
-            .since(Some(1), AT)
+            .items_since(Some(1), AT)
             .iter()
             .map(FeedItem::offset)
             .collect();
         assert_eq!(offsets, [2, 5]);
         assert!(matches!(
-            log.since(Some(2), AT)[..],
+            log.items_since(Some(2), AT)[..],
             [FeedItem::Delta {
                 offset: 5,
                 base_offset: 2,
@@ -164,8 +175,8 @@ mod tests {
             }]
         ));
         // An offset the history does not know gets the latest snapshot.
-        assert_eq!(log.since(Some(3), AT), vec![snap(5)]);
-        assert_eq!(log.since(None, AT), vec![snap(5)]);
+        assert_eq!(log.items_since(Some(3), AT), vec![snap(5)]);
+        assert_eq!(log.items_since(None, AT), vec![snap(5)]);
     }
 
     #[test]
@@ -179,7 +190,7 @@ mod tests {
         );
         log.push_deleted(3);
         assert_eq!(
-            log.since(Some(1), AT),
+            log.items_since(Some(1), AT),
             vec![FeedItem::Deleted { offset: 3 }]
         );
         log.push_value(
@@ -188,7 +199,7 @@ mod tests {
             Bytes::from_static(&[4]),
             Some(Bytes::from_static(b"d")),
         );
-        assert_eq!(log.since(Some(3), AT), vec![snap(4)]);
+        assert_eq!(log.items_since(Some(3), AT), vec![snap(4)]);
         // A new schema id cannot be reached by a delta either.
         log.push_value(
             6,
@@ -197,7 +208,7 @@ mod tests {
             Some(Bytes::from_static(b"d")),
         );
         assert!(matches!(
-            log.since(Some(4), AT)[..],
+            log.items_since(Some(4), AT)[..],
             [FeedItem::Snapshot {
                 offset: 6,
                 schema_id: 2,
@@ -211,15 +222,15 @@ mod tests {
         let mut log = FeedLog::new(snap(5));
         let at = |offset, may_lag| Applied { offset, may_lag };
         // The key did not change between 5 and what the replica applied: current.
-        assert_eq!(log.since(Some(8), at(10, false)), vec![]);
-        assert_eq!(log.since(Some(8), at(10, true)), vec![]);
+        assert_eq!(log.items_since(Some(8), at(10, false)), vec![]);
+        assert_eq!(log.items_since(Some(8), at(10, true)), vec![]);
         // Ahead of a replica that may lag (Kafka mode): nothing older than what it holds.
-        assert_eq!(log.since(Some(12), at(10, true)), vec![]);
+        assert_eq!(log.items_since(Some(12), at(10, true)), vec![]);
         // Ahead of a replica that cannot lag (embedded mode, a wiped store): start over.
-        assert_eq!(log.since(Some(12), at(10, false)), vec![snap(5)]);
+        assert_eq!(log.items_since(Some(12), at(10, false)), vec![snap(5)]);
         // Once the key changes here, the observer gets the new value.
         log.push_value(13, 1, Bytes::from_static(&[13]), None);
-        assert_eq!(log.since(Some(12), at(13, true)), vec![snap(13)]);
+        assert_eq!(log.items_since(Some(12), at(13, true)), vec![snap(13)]);
     }
 
     #[test]
@@ -235,9 +246,9 @@ mod tests {
         }
         assert_eq!(log.history.len(), HISTORY);
         assert!(matches!(
-            log.since(Some(0), AT)[..],
+            log.items_since(Some(0), AT)[..],
             [FeedItem::Snapshot { .. }]
         ));
-        assert_eq!(log.since(Some(10), AT).len(), HISTORY);
+        assert_eq!(log.items_since(Some(10), AT).len(), HISTORY);
     }
 }

@@ -1,5 +1,6 @@
 //! [`FeedReader`]: one observer's view of one key.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -39,9 +40,9 @@ impl FeedReader {
         }
     }
 
-    /// What brings an observer holding the state at `held` (`None`: nothing) to the latest
-    /// state, in order; empty when it is current.
-    pub fn since(&mut self, held: Option<u64>) -> Vec<FeedItem> {
+    /// Appends to `out` what brings an observer holding the state at `held` (`None`: nothing)
+    /// to the latest state, in order; nothing when it is current.
+    pub fn since(&mut self, held: Option<u64>, out: &mut VecDeque<FeedItem>) {
         self.notify.borrow_and_update();
         let applied = Applied {
             offset: self.applied.load(Ordering::Acquire),
@@ -49,7 +50,7 @@ impl FeedReader {
         };
         // A panic while the actor held the lock leaves the log as it was before the push
         // (pushes do not unwind half-way), so its content is still usable.
-        crate::sync::lock(&self.log).since(held, applied)
+        crate::sync::lock(&self.log).since(held, applied, out);
     }
 
     /// Waits until the key changes after the last [`since`](Self::since); `false` once the

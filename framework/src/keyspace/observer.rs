@@ -60,8 +60,8 @@ impl<V: Avro + Clone + Send + Sync + 'static> KeyObserver<V> {
                 return Some(self.apply(item));
             }
             let held = self.held.as_ref().map(|h| h.offset);
-            match self.watch.next(held).await {
-                Ok(items) => self.pending.extend(items),
+            match self.watch.next(held, &mut self.pending).await {
+                Ok(()) => {}
                 Err(ObserveError::State(e)) => return Some(Err(e)),
                 Err(error) => {
                     tracing::debug!(%error, "an observed key cannot be followed any more");

@@ -9,6 +9,7 @@
 //! whichever replica serves now, and the subscriber sees no gap: the deltas after what it
 //! holds, or the latest value when they are no longer at hand (DESIGN.md §4.5).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -63,23 +64,29 @@ impl KeyWatch {
         })
     }
 
-    /// What brings a subscriber holding the value at `held` to the latest value, waiting
-    /// until there is something; an error when the key cannot be followed any more.
-    pub(crate) async fn next(&mut self, held: Option<u64>) -> Result<Vec<FeedItem>, ObserveError> {
+    /// Appends to `out` what brings a subscriber holding the value at `held` to the latest
+    /// value, waiting until there is something; an error when the key cannot be followed any
+    /// more. Callers keep `out` between calls: a local replica's changes then cost no
+    /// allocation.
+    pub(crate) async fn next(
+        &mut self,
+        held: Option<u64>,
+        out: &mut VecDeque<FeedItem>,
+    ) -> Result<(), ObserveError> {
         let mut lost_at: Option<Instant> = None;
         loop {
             let why = match &mut self.source {
                 Source::Local { reader, fresh } => {
                     if std::mem::take(fresh) {
-                        let items = reader.since(held);
-                        if !items.is_empty() {
-                            return Ok(items);
+                        reader.since(held, out);
+                        if !out.is_empty() {
+                            return Ok(());
                         }
                     }
                     if reader.changed().await {
-                        let items = reader.since(held);
-                        if !items.is_empty() {
-                            return Ok(items);
+                        reader.since(held, out);
+                        if !out.is_empty() {
+                            return Ok(());
                         }
                         continue;
                     }
@@ -87,7 +94,10 @@ impl KeyWatch {
                 }
                 Source::Remote(remote) => match remote.next().await {
                     Ok(items) if items.is_empty() => continue,
-                    Ok(items) => return Ok(items),
+                    Ok(items) => {
+                        out.extend(items);
+                        return Ok(());
+                    }
                     Err(WatchEnded::Moved(why)) => why,
                     Err(WatchEnded::Refused(Code::Overloaded, why)) => {
                         return Err(ObserveError::Overloaded(why));

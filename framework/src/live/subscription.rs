@@ -94,11 +94,10 @@ async fn next(
     mut watch: KeyWatch,
     mut pending: VecDeque<FeedItem>,
 ) -> Option<(Bytes, Step)> {
-    if pending.is_empty() {
-        match watch.next(follow.held).await {
-            Ok(items) => pending = items.into(),
-            Err(error) => return failed(&follow, &error),
-        }
+    if pending.is_empty()
+        && let Err(error) = watch.next(follow.held, &mut pending).await
+    {
+        return failed(&follow, &error);
     }
     let item = pending.pop_front()?;
     follow.held = Some(item.offset());

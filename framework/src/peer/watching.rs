@@ -2,7 +2,7 @@
 //! [`frame`](super::frame) for the exchange and [`RemoteWatch`](super::RemoteWatch) for the
 //! other end).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -181,19 +181,20 @@ impl Served {
             Ok(reader) => reader,
             Err(refused) => return refused,
         };
+        let mut items = VecDeque::new();
         loop {
-            let items = reader.since(self.held);
+            reader.since(self.held, &mut items);
             if items.is_empty() {
                 if !reader.changed().await {
                     return refuse(Code::Stopped, "this node's replica closed".to_owned());
                 }
                 continue;
             }
-            self.held = items.last().map(FeedItem::offset);
-            let items = items.into_iter().map(wire_item).collect();
+            self.held = items.back().map(FeedItem::offset);
+            let batch = items.drain(..).map(wire_item).collect();
             let reply = Reply {
                 id: self.id,
-                outcome: Outcome::Items(Items { items }),
+                outcome: Outcome::Items(Items { items: batch }),
             };
             if self.replies.send(reply).await.is_err() {
                 return refuse(Code::Stopped, "the connection closed".to_owned());
