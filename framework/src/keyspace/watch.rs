@@ -74,18 +74,19 @@ impl KeyWatch {
         out: &mut VecDeque<FeedItem>,
     ) -> Result<(), ObserveError> {
         let mut lost_at: Option<Instant> = None;
+        let before = out.len();
         loop {
             let why = match &mut self.source {
                 Source::Local { reader, fresh } => {
                     if std::mem::take(fresh) {
                         reader.since(held, out);
-                        if !out.is_empty() {
+                        if out.len() > before {
                             return Ok(());
                         }
                     }
                     if reader.changed().await {
                         reader.since(held, out);
-                        if !out.is_empty() {
+                        if out.len() > before {
                             return Ok(());
                         }
                         continue;
