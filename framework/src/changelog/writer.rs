@@ -458,7 +458,8 @@ mod tests {
             .expect("the log refused the records")
     }
 
-    /// A writer for a new one-partition topic: transactional with `Acks::All`.
+    /// A writer for a new one-partition topic with `acks`: transactional when that is
+    /// `Acks::All`, as a node's writer is.
     async fn writer(bootstrap: String, acks: Acks) -> KafkaWriter {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
